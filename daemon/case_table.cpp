@@ -1,0 +1,98 @@
+#include "daemon/case_table.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace mailgate::daemon {
+namespace {
+
+/// Cuts UTF-8 text to at most `width` code points, marking the cut with "…".
+std::string fit(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width) return s;
+  std::string out;
+  std::size_t cols = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = 1;
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xf0) {
+      len = 4;
+    } else if (c >= 0xe0) {
+      len = 3;
+    } else if (c >= 0xc0) {
+      len = 2;
+    }
+    if (cols + 1 >= width) break;
+    out.append(s, i, len);
+    i += len;
+    ++cols;
+  }
+  return out + "…";
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  std::size_t w = display_width(s);
+  return s + std::string(w < width ? width - w : 0, ' ');
+}
+
+std::string one_line(std::string s) {
+  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; },
+                  ' ');
+  return s;
+}
+
+}  // namespace
+
+std::size_t display_width(const std::string& utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+}
+
+std::string case_table(const std::vector<storage::CaseSummary>& cases) {
+  const std::vector<std::string> head = {"Рег. номер", "Получено", "Отправитель", "Тема",
+                                         "Вложений"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& c : cases) {
+    std::string from = c.from_name.empty() ? c.from_address
+                                           : c.from_name + " <" + c.from_address + ">";
+    std::string when = c.received_at.substr(0, 16);
+    std::replace(when.begin(), when.end(), 'T', ' ');
+    std::string subject = c.status == "registered" ? c.subject : "[" + c.status + "] " + c.subject;
+    rows.push_back({c.regno, when, fit(one_line(from), 48), fit(one_line(subject), 60),
+                    std::to_string(c.attachments)});
+  }
+  std::vector<std::size_t> width(head.size());
+  for (std::size_t i = 0; i < head.size(); ++i) width[i] = display_width(head[i]);
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      out += i + 1 < cells.size() ? pad(cells[i], width[i]) + "  " : cells[i];
+    }
+    out += "\n";
+  };
+  line(head);
+  std::vector<std::string> rule;
+  for (auto w : width) rule.emplace_back(w, '-');
+  line(rule);
+  for (const auto& r : rows) line(r);
+  out += "Всего: " + std::to_string(cases.size()) + "\n";
+  return out;
+}
+
+std::string case_json(const storage::CaseSummary& c) {
+  nlohmann::json j = {{"regno", c.regno},
+                      {"received_at", c.received_at},
+                      {"from", {{"name", c.from_name}, {"address", c.from_address}}},
+                      {"subject", c.subject},
+                      {"status", c.status},
+                      {"sha256", c.sha256},
+                      {"message_id", c.message_id},
+                      {"attachments", c.attachments}};
+  return j.dump();
+}
+
+}  // namespace mailgate::daemon

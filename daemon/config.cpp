@@ -1,0 +1,219 @@
+#include "daemon/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "storage/regno.hpp"
+
+namespace mailgate::daemon {
+namespace {
+
+const char* const kDefaultConfig = "/etc/mailgate/mailgate.toml";
+
+std::string where(const std::filesystem::path& file, const toml::source_region& src) {
+  std::ostringstream out;
+  out << file.string() << ':' << src.begin.line;
+  return out.str();
+}
+
+/// Reads one table of the file against a declared set of keys. Every key must be declared;
+/// every value is checked where it is read so the error can name its line.
+class TableReader {
+ public:
+  TableReader(const std::filesystem::path& file, const toml::table& root, std::string name)
+      : file_(file), name_(std::move(name)) {
+    const toml::node* node = root.get(name_);
+    if (node == nullptr) return;
+    table_ = node->as_table();
+    if (table_ == nullptr) fail(node->source(), name_, "must be a table ([" + name_ + "])");
+  }
+
+  bool present() const { return table_ != nullptr; }
+
+  std::optional<std::string> string(const std::string& key) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return std::nullopt;
+    if (!n->is_string()) fail(n->source(), key, "must be a string in quotes");
+    return n->as_string()->get();
+  }
+
+  std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return std::nullopt;
+    if (!n->is_integer()) fail(n->source(), key, "must be a whole number");
+    std::int64_t v = n->as_integer()->get();
+    if (v < min || v > max) {
+      fail(n->source(), key,
+           "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    return v;
+  }
+
+  std::optional<bool> boolean(const std::string& key) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return std::nullopt;
+    if (!n->is_boolean()) fail(n->source(), key, "must be true or false");
+    return n->as_boolean()->get();
+  }
+
+  std::optional<std::string> choice(const std::string& key, const std::set<std::string>& allowed) {
+    auto v = string(key);
+    if (v && allowed.count(*v) == 0) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
+      fail(find(key)->source(), key, "must be one of " + list);
+    }
+    return v;
+  }
+
+  /// A secret given either inline (`key`) or as `key_file`; the file's first line is used.
+  std::optional<std::string> secret(const std::string& key) {
+    auto inline_value = string(key);
+    auto file_key = key + "_file";
+    auto path = string(file_key);
+    if (inline_value && path) {
+      fail(find(file_key)->source(), file_key, "give either " + key + " or " + file_key);
+    }
+    if (inline_value) return inline_value;
+    if (!path || path->empty()) return std::nullopt;
+    std::ifstream in(*path);
+    if (!in) fail(find(file_key)->source(), file_key, "cannot read " + *path);
+    std::string line;
+    std::getline(in, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+    return line;
+  }
+
+  /// After all reads: any key nobody asked for is a typo or a stale setting.
+  void reject_unknown() const {
+    if (table_ == nullptr) return;
+    for (const auto& [k, v] : *table_) {
+      std::string key(k.str());
+      if (known_.count(key) == 0) fail(v.source(), key, "unknown key in [" + name_ + "]");
+    }
+  }
+
+  [[noreturn]] void fail(const toml::source_region& src, const std::string& key,
+                         const std::string& reason) const {
+    throw ConfigError(where(file_, src) + ": " + name_ + "." + key + ": " + reason);
+  }
+
+ private:
+  const toml::node* find(const std::string& key) {
+    known_.insert(key);
+    return table_ == nullptr ? nullptr : table_->get(key);
+  }
+
+  const std::filesystem::path& file_;
+  std::string name_;
+  const toml::table* table_ = nullptr;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+std::filesystem::path config_path(const std::string& from_flag) {
+  if (!from_flag.empty()) return from_flag;
+  if (const char* env = std::getenv("MAILGATE_CONFIG"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return kDefaultConfig;
+}
+
+Config load_config(const std::filesystem::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream out;
+    out << file.string() << ':' << e.source().begin.line << ':' << e.source().begin.column << ": "
+        << e.description();
+    throw ConfigError(out.str());
+  } catch (const std::exception& e) {
+    throw ConfigError(file.string() + ": cannot read: " + e.what());
+  }
+  if (!std::filesystem::exists(file)) throw ConfigError(file.string() + ": no such file");
+
+  const std::set<std::string> tables = {"imap", "database", "intake", "registration", "log"};
+  for (const auto& [k, v] : root) {
+    if (tables.count(std::string(k.str())) == 0) {
+      throw ConfigError(where(file, v.source()) + ": " + std::string(k.str()) +
+                        ": unknown section");
+    }
+  }
+
+  Config c;
+  c.file = file;
+
+  TableReader imap(file, root, "imap");
+  if (!imap.present()) throw ConfigError(file.string() + ":1: imap: section [imap] is missing");
+  auto host = imap.string("host");
+  if (!host || host->empty()) throw ConfigError(file.string() + ":1: imap.host: is required");
+  c.imap.host = *host;
+  auto security = imap.choice("security", {"imaps", "starttls", "plaintext"}).value_or("imaps");
+  c.imap.security = security == "imaps"      ? mail::ImapSecurity::imaps
+                    : security == "starttls" ? mail::ImapSecurity::starttls
+                                             : mail::ImapSecurity::plaintext;
+  c.imap.port = static_cast<int>(
+      imap.integer("port", 1, 65535).value_or(c.imap.security == mail::ImapSecurity::imaps ? 993 : 143));
+  c.imap.ca_file = imap.string("ca_file").value_or("");
+  c.imap.verify_peer = imap.boolean("verify_peer").value_or(true);
+  auto user = imap.string("user");
+  if (!user || user->empty()) throw ConfigError(file.string() + ":1: imap.user: is required");
+  c.imap.user = *user;
+  c.imap.password = imap.secret("password").value_or("");
+  c.mailbox = imap.string("mailbox").value_or("INBOX");
+  c.processed_folder = imap.string("processed_folder").value_or("Processed");
+  c.quarantine_folder = imap.string("quarantine_folder").value_or("Quarantine");
+  c.imap.connect_timeout = std::chrono::seconds(imap.integer("connect_timeout", 1, 3600).value_or(15));
+  c.imap.timeout = std::chrono::seconds(imap.integer("timeout", 1, 86400).value_or(120));
+  imap.reject_unknown();
+  if (c.processed_folder == c.mailbox || c.quarantine_folder == c.mailbox) {
+    throw ConfigError(file.string() + ":1: imap.processed_folder: must differ from imap.mailbox");
+  }
+
+  TableReader db(file, root, "database");
+  auto url = db.string("url");
+  if (!url || url->empty()) {
+    throw ConfigError(file.string() + ":1: database.url: is required");
+  }
+  c.database.url = *url;
+  c.database.password = db.secret("password").value_or("");
+  db.reject_unknown();
+
+  TableReader intake(file, root, "intake");
+  c.intake.poll_interval = std::chrono::seconds(intake.integer("poll_interval", 1, 86400).value_or(30));
+  c.intake.batch_size = static_cast<std::size_t>(intake.integer("batch_size", 1, 10000).value_or(100));
+  c.intake.max_parse_attempts = static_cast<int>(intake.integer("max_parse_attempts", 1, 100).value_or(3));
+  c.intake.max_backoff = std::chrono::seconds(intake.integer("max_backoff", 1, 86400).value_or(600));
+  intake.reject_unknown();
+
+  TableReader reg(file, root, "registration");
+  if (auto pattern = reg.string("pattern")) {
+    if (auto problem = storage::regno_pattern_problem(*pattern)) {
+      reg.fail(root["registration"]["pattern"].node()->source(), "pattern", *problem);
+    }
+    c.registration.pattern = *pattern;
+  }
+  if (auto tz = reg.string("timezone")) {
+    if (tz->empty() || tz->find("..") != std::string::npos ||
+        !std::filesystem::exists("/usr/share/zoneinfo/" + *tz)) {
+      reg.fail(root["registration"]["timezone"].node()->source(), "timezone",
+               "unknown time zone (expected a name like Europe/Moscow)");
+    }
+    c.registration.timezone = *tz;
+  }
+  reg.reject_unknown();
+
+  TableReader log(file, root, "log");
+  c.log_level = log.choice("level", {"trace", "debug", "info", "warn", "error"}).value_or("info");
+  log.reject_unknown();
+  return c;
+}
+
+}  // namespace mailgate::daemon

@@ -1,0 +1,143 @@
+#include "daemon/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <memory>
+#include <random>
+#include <thread>
+
+namespace mailgate::daemon {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int /*sig*/) { g_stop.store(true); }
+
+/// Sleeps in short steps so a stop request is honoured within a fraction of a second.
+void sleep_unless_stopped(std::chrono::milliseconds total) {
+  auto until = std::chrono::steady_clock::now() + total;
+  while (!g_stop && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+/// Exponential backoff with jitter: retries from several daemons or after a shared outage
+/// must not arrive in lockstep.
+class Backoff {
+ public:
+  Backoff(std::chrono::seconds first, std::chrono::seconds max) : first_(first), max_(max) {}
+  std::chrono::milliseconds next() {
+    std::chrono::seconds base = std::min<std::chrono::seconds>(
+        max_, first_ * (1LL << std::min(failures_, 20)));
+    ++failures_;
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    return std::chrono::milliseconds(static_cast<long long>(
+        std::chrono::duration<double, std::milli>(base).count() * jitter(rng_)));
+  }
+  void reset() { failures_ = 0; }
+  int failures() const { return failures_; }
+
+ private:
+  std::chrono::seconds first_;
+  std::chrono::seconds max_;
+  int failures_ = 0;
+  std::mt19937 rng_{std::random_device{}()};
+};
+
+std::string imap_problem(const mail::ImapError& e, const Config& c) {
+  switch (e.kind()) {
+    case mail::ImapError::Kind::auth:
+      return "the IMAP server refused the login of user \"" + c.imap.user +
+             "\": check imap.user and imap.password_file (" + e.what() + ")";
+    case mail::ImapError::Kind::unavailable:
+      return std::string("cannot reach the IMAP server: ") + e.what();
+    default:
+      return std::string("IMAP server error: ") + e.what();
+  }
+}
+
+}  // namespace
+
+std::atomic<bool>& stop_flag() { return g_stop; }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+int run_service(const Config& config, bool once, const Parser& parser) {
+  IntakeSettings settings;
+  settings.mailbox = config.mailbox;
+  settings.processed_folder = config.processed_folder;
+  settings.quarantine_folder = config.quarantine_folder;
+  settings.batch_size = config.intake.batch_size;
+  settings.max_parse_attempts = config.intake.max_parse_attempts;
+  settings.registration = {config.registration.pattern, config.registration.timezone};
+
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<mail::ImapSession> imap;
+  bool locked = false;
+  Backoff backoff(config.intake.poll_interval, config.intake.max_backoff);
+
+  spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
+               config.imap.port, config.imap.user);
+  while (!g_stop) {
+    try {
+      if (!store) {
+        store = std::make_unique<storage::Store>(config.database.url, config.database.password);
+        if (int n = store->migrate(); n > 0) spdlog::info("applied {} database migration(s)", n);
+        locked = false;
+      }
+      if (!locked) {
+        locked = store->try_lock_mailbox(config.mailbox);
+        if (!locked) {
+          spdlog::warn("another mailgate instance is polling {}; waiting", config.mailbox);
+          if (once) return 1;
+          sleep_unless_stopped(config.intake.poll_interval);
+          continue;
+        }
+      }
+      bool fresh_connection = !imap;
+      if (!imap) {
+        imap = std::make_unique<mail::ImapSession>(config.imap);
+        imap->connect();
+      }
+      Intake intake(*imap, *store, settings, parser, g_stop);
+      if (fresh_connection) intake.prepare();
+      auto r = intake.run_pass();
+      if (backoff.failures() > 0) spdlog::info("servers reachable again; intake resumed");
+      backoff.reset();
+      if (r.registered + r.resumed > 0) {
+        spdlog::info("pass done: {} registered ({} unparsed), {} resumed, {} moved", r.registered,
+                     r.unparsed, r.resumed, r.moved);
+      }
+      if (once) break;
+      sleep_unless_stopped(config.intake.poll_interval);
+    } catch (const mail::ImapError& e) {
+      imap.reset();
+      spdlog::error("{}", imap_problem(e, config));
+      if (once) return 1;
+      auto wait = backoff.next();
+      spdlog::info("retrying in {:.1f} s", static_cast<double>(wait.count()) / 1000.0);
+      sleep_unless_stopped(wait);
+    } catch (const storage::StoreError& e) {
+      // A refused write that survived the one-by-one fallback, or a lost connection: start
+      // over with a new connection (which also drops the mailbox lock).
+      store.reset();
+      spdlog::error("database: {}", e.what());
+      if (once) return 1;
+      auto wait = backoff.next();
+      spdlog::info("retrying in {:.1f} s", static_cast<double>(wait.count()) / 1000.0);
+      sleep_unless_stopped(wait);
+    }
+  }
+  spdlog::info("mailgate stopped");
+  return 0;
+}
+
+}  // namespace mailgate::daemon

@@ -1,0 +1,19 @@
+#pragma once
+/// The long-running loop of `mailgate run`: poll, register, sleep; back off when a server
+/// cannot be reached; stop cleanly on SIGTERM/SIGINT.
+
+#include <atomic>
+
+#include "daemon/config.hpp"
+#include "daemon/intake.hpp"
+
+namespace mailgate::daemon {
+
+/// Set by the signal handler; everything long-running checks it between messages.
+std::atomic<bool>& stop_flag();
+void install_signal_handlers();
+
+/// Runs until stopped (or one pass with `once`). Returns the process exit code.
+int run_service(const Config& config, bool once, const Parser& parser);
+
+}  // namespace mailgate::daemon

@@ -1,0 +1,34 @@
+#pragma once
+/// Parsing raw message bytes into a Message. Pure: no I/O, no global state.
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "mail/message.hpp"
+
+namespace mailgate::mail {
+
+/// Caps on untrusted input. mimetic's header buffer is quadratic in one line's length, so the
+/// header caps are enforced before bytes reach it (see docs/ARCHITECTURE.md).
+struct ParseLimits {
+  std::size_t max_header_bytes = 1024 * 1024;
+  std::size_t max_line_bytes = 1024 * 1024;
+  std::size_t max_depth = 50;
+  std::size_t max_parts = 2000;
+};
+
+/// Thrown when the bytes cannot be understood as a message at all. The caller registers the
+/// raw bytes with status `unparsed`.
+class ParseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Message parse_message(std::string_view raw, const ParseLimits& limits = {});
+
+/// The `mailgate inspect` JSON form of a message (one object, UTF-8, no trailing newline).
+std::string to_json(const Message& message);
+
+}  // namespace mailgate::mail

@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""SMTP sink for the throwaway sandbox started by scripts/sandbox.
+
+Run it with /usr/bin/python3: the python3 on PATH on our machines is a separate
+build that cannot import Debian's python3-aiosmtpd.
+
+What it does (the contract tests rely on):
+  * Listens on --host/--port (port 0 = any free port; the port actually bound
+    is written to --port-file, atomically, once the socket listens, so the
+    caller never races another process for a port).
+  * Stores every accepted message byte-exact as SINK_DIR/<n>.eml: the DATA
+    content after SMTP dot-unstuffing, nothing added, line endings untouched.
+    Then SINK_DIR/<n>.json with the envelope.  Both are written under a
+    temporary name and renamed, .eml first, so a reader that sees <n>.json
+    always sees a complete pair.  n = 1, 2, 3... in arrival order (continuing
+    after any pairs already in the directory).
+    The JSON is {"mail_from": "...", "rcpt_tos": [...], ...} with the
+    addresses as given in MAIL FROM / RCPT TO, without angle brackets; the
+    null reverse-path (MAIL FROM:<>) is "".  Extra keys: mail_options (ESMTP
+    parameters such as SMTPUTF8, BODY=8BITMIME) and auth_user (the AUTH login
+    name, or null).
+  * Refuses at RCPT TO recipients whose local part starts with "reject4"
+    (451 4.3.0) or "reject5" (550 5.1.1); accepts everything else.
+  * Advertises SMTPUTF8, 8BITMIME and AUTH PLAIN/LOGIN without TLS and accepts
+    any credentials, but never requires AUTH.
+  * Recipients <user>@sandbox.test where <user> is one of --users are also
+    relayed into that user's INBOX over LMTP (Dovecot), after the files are
+    written and before the 250 reply, so a test that got "250" can read the
+    message back over IMAP at once.  A relay failure is logged, not fatal.
+"""
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import re
+import signal
+import smtplib
+import sys
+
+from aiosmtpd.smtp import SMTP, AuthResult
+
+log = logging.getLogger("sandbox-sink")
+
+RELAY_DOMAIN = "sandbox.test"
+
+
+def local_part(address):
+    """Local part of an address, lower-cased ("" for the null path)."""
+    address = address.strip().strip("<>")
+    at = address.rfind("@")
+    return (address[:at] if at >= 0 else address).lower()
+
+
+def domain_part(address):
+    address = address.strip().strip("<>")
+    at = address.rfind("@")
+    return address[at + 1:].lower() if at >= 0 else ""
+
+
+class SinkHandler:
+    def __init__(self, sink_dir, lmtp_host, lmtp_port, relay_users):
+        self.sink_dir = sink_dir
+        self.lmtp_host = lmtp_host
+        self.lmtp_port = lmtp_port
+        self.relay_users = set(u.lower() for u in relay_users)
+        # Continue numbering after what is already there (a re-`up` of a
+        # stopped sandbox keeps its sink directory).
+        existing = [int(m.group(1)) for m in
+                    (re.fullmatch(r"(\d+)\.(?:eml|json)", f) for f in os.listdir(sink_dir))
+                    if m]
+        self.next_n = max(existing, default=0) + 1
+        # Numbering and file writes happen on the event loop thread only, so
+        # arrival order == numbering order without a lock.
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        lp = local_part(address)
+        if lp.startswith("reject4"):
+            return "451 4.3.0 Sandbox: temporary failure for reject4* recipient"
+        if lp.startswith("reject5"):
+            return "550 5.1.1 Sandbox: no such user (reject5* recipient)"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 OK"
+
+    def _store(self, envelope, session):
+        n = self.next_n
+        self.next_n += 1
+        eml = os.path.join(self.sink_dir, f"{n}.eml")
+        meta = os.path.join(self.sink_dir, f"{n}.json")
+        # Temporary names end in ".part" so no reader globbing *.eml/*.json
+        # can see a half-written file.
+        tmp_eml = os.path.join(self.sink_dir, f".{n}.eml.part")
+        tmp_meta = os.path.join(self.sink_dir, f".{n}.json.part")
+        with open(tmp_eml, "wb") as f:
+            f.write(envelope.original_content)  # bytes exactly as received
+        os.rename(tmp_eml, eml)
+        auth_user = None
+        if session.authenticated and session.auth_data is not None:
+            login = getattr(session.auth_data, "login", None)
+            if isinstance(login, bytes):
+                login = login.decode("utf-8", "replace")
+            auth_user = login
+        mail_from = envelope.mail_from
+        if mail_from == "<>":
+            mail_from = ""  # null reverse-path: aiosmtpd says "<>", we say ""
+        data = {
+            "mail_from": mail_from,
+            "rcpt_tos": list(envelope.rcpt_tos),
+            # Extra, informative keys (readers may ignore them).
+            "mail_options": list(envelope.mail_options),
+            "auth_user": auth_user,
+        }
+        with open(tmp_meta, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+            f.write("\n")
+        os.rename(tmp_meta, meta)
+        return n
+
+    def _relay(self, n, mail_from, rcpts, content, mail_options):
+        """Blocking LMTP relay; runs in a worker thread."""
+        opts = []
+        if any(o.upper() == "BODY=8BITMIME" for o in mail_options) or \
+                re.search(rb"[\x80-\xff]", content):
+            opts.append("BODY=8BITMIME")
+        # Dovecot 2.3's LMTP has no SMTPUTF8: give it an ASCII reverse-path
+        # (IDNA domain; the null path if the local part is not ASCII).  The
+        # relay exists so tests can read the message back, which this keeps.
+        if mail_from in ("", "<>"):
+            mail_from = ""
+        elif not mail_from.isascii():
+            lp, _, dom = mail_from.rpartition("@")
+            try:
+                dom = dom.encode("idna").decode("ascii")
+            except UnicodeError:
+                pass
+            mail_from = f"{lp}@{dom}" if lp.isascii() and dom.isascii() else ""
+        try:
+            with smtplib.LMTP(self.lmtp_host, self.lmtp_port, timeout=30) as lmtp:
+                # One transaction per recipient: LMTP answers DATA once per
+                # recipient and smtplib reads only one reply.
+                for rcpt in rcpts:
+                    try:
+                        lmtp.sendmail(mail_from, [rcpt], content, mail_options=opts)
+                        log.info("relayed #%d over LMTP to %s", n, rcpt)
+                    except smtplib.SMTPRecipientsRefused as e:
+                        log.error("LMTP relay of #%d refused: %r", n, e.recipients)
+                    except smtplib.SMTPResponseException as e:
+                        log.error("LMTP relay of #%d to %s failed: %s %r",
+                                  n, rcpt, e.smtp_code, e.smtp_error)
+                        lmtp.rset()
+        except Exception as e:  # relay failure is logged, never fatal
+            log.error("LMTP relay of #%d failed: %r", n, e)
+
+    async def handle_DATA(self, server, session, envelope):
+        n = self._store(envelope, session)
+        log.info("stored #%d from %s to %s (%d bytes)", n, envelope.mail_from,
+                 envelope.rcpt_tos, len(envelope.original_content))
+        relay_to = [r for r in envelope.rcpt_tos
+                    if domain_part(r) == RELAY_DOMAIN and local_part(r) in self.relay_users]
+        if relay_to and self.lmtp_port:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(
+                None, self._relay, n, envelope.mail_from, relay_to,
+                envelope.original_content, list(envelope.mail_options))
+        return f"250 2.0.0 OK sandbox #{n}"
+
+
+def accept_any_credentials(server, session, envelope, mechanism, auth_data):
+    return AuthResult(success=True, auth_data=auth_data)
+
+
+async def main_async(args):
+    os.makedirs(args.dir, exist_ok=True)
+    handler = SinkHandler(args.dir, args.lmtp_host, args.lmtp_port,
+                          [u for u in args.users.split(",") if u])
+    loop = asyncio.get_running_loop()
+
+    def factory():
+        return SMTP(
+            handler,
+            hostname="sink.sandbox.test",  # avoid getfqdn(): DNS can be slow
+            ident="mailgate sandbox sink",
+            decode_data=False,              # keep bytes; we store original_content
+            enable_SMTPUTF8=True,
+            auth_required=False,
+            auth_require_tls=False,         # offer AUTH PLAIN/LOGIN in the clear
+            authenticator=accept_any_credentials,
+            loop=loop,
+        )
+
+    server = None
+    for port in ([args.port, 0] if args.port else [0]):
+        try:
+            server = await loop.create_server(factory, host=args.host, port=port,
+                                              reuse_address=True)
+            break
+        except OSError as e:
+            log.warning("cannot listen on %s:%s: %s", args.host, port, e)
+    if server is None:
+        raise SystemExit("sink: no port to listen on")
+    port = server.sockets[0].getsockname()[1]
+    if args.port_file:
+        tmp = args.port_file + ".part"
+        with open(tmp, "w") as f:
+            f.write(f"{port}\n")
+        os.rename(tmp, args.port_file)
+    log.info("listening on %s:%d, storing into %s", args.host, port, args.dir)
+
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    server.close()
+    await server.wait_closed()
+    log.info("stopped")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="preferred port; 0 = any free port")
+    p.add_argument("--port-file", help="write the bound port here")
+    p.add_argument("--dir", required=True, help="SINK_DIR")
+    p.add_argument("--lmtp-host", default="127.0.0.1")
+    p.add_argument("--lmtp-port", type=int, default=0)
+    p.add_argument("--users", default="", help="comma-separated Dovecot users to relay to")
+    args = p.parse_args()
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # aiosmtpd logs every command line (AUTH included) at INFO: too much for
+    # benchmarks that send thousands of messages.  Our own lines stay.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+# Generates a C++ source holding every storage/migrations/NNNN_name.sql, so the binary
+# carries its schema and `mailgate migrate` needs no files beside it.
+file(GLOB files "${SRC_DIR}/migrations/*.sql")
+list(SORT files)
+set(body "#include \"storage/migrations.hpp\"\nnamespace mailgate::storage {\nconst std::vector<Migration>& migrations() {\n  static const std::vector<Migration> all = {\n")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME_WE)
+  string(SUBSTRING "${name}" 0 4 version)
+  math(EXPR version "${version}")
+  file(READ "${f}" sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"mgsql(${sql})mgsql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace mailgate::storage\n")
+file(WRITE "${OUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

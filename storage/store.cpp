@@ -1,0 +1,388 @@
+#include "storage/store.hpp"
+
+#include <nlohmann/json.hpp>
+#include <libpq-fe.h>
+#include <pqxx/pqxx>
+
+#include <regex>
+
+#include "storage/migrations.hpp"
+#include "storage/regno.hpp"
+
+namespace mailgate::storage {
+namespace {
+
+std::string quote_conninfo(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+/// The URL as libpq keywords plus the password. The password stays out of the URL, which
+/// ends up in configs, logs and process listings.
+std::string conninfo(const std::string& url, const std::string& password) {
+  if (password.empty()) return url;
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (opts == nullptr) {
+    std::string why = err != nullptr ? err : "cannot parse";
+    PQfreemem(err);
+    throw StoreError(false, "database.url: " + why);
+  }
+  std::string info;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || std::string(o->keyword) == "password") continue;
+    info += std::string(o->keyword) + "=" + quote_conninfo(o->val) + " ";
+  }
+  PQconninfoFree(opts);
+  return info + "password=" + quote_conninfo(password);
+}
+
+/// Runs `fn`, turning libpqxx's exceptions into StoreError with the right class.
+template <typename Fn>
+auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const pqxx::broken_connection& e) {
+    throw StoreError(true, std::string(what) + ": database connection lost: " + e.what());
+  } catch (const pqxx::in_doubt_error& e) {
+    throw StoreError(true, std::string(what) + ": commit in doubt: " + e.what());
+  } catch (const pqxx::sql_error& e) {
+    // Serialization failures and deadlocks are worth retrying as they are.
+    const std::string& state = e.sqlstate();
+    bool transient = state == "40001" || state == "40P01" || state.rfind("08", 0) == 0 ||
+                     state.rfind("57P", 0) == 0;
+    throw StoreError(transient, std::string(what) + ": " + e.what());
+  } catch (const pqxx::failure& e) {
+    throw StoreError(true, std::string(what) + ": " + e.what());
+  }
+}
+
+/// PostgreSQL text must be valid UTF-8 without NUL. The parser promises that, but one bad
+/// string must never make a registration fail for ever, so it is enforced here as well.
+std::string clean(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) {
+      ++i;
+      continue;
+    }
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    }
+    if (ok && len == 2) ok = c >= 0xc2;
+    if (ok && len == 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+    }
+    if (ok && len == 4) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+    }
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    out.append(s, i, len);
+    i += len;
+  }
+  return out;
+}
+
+std::optional<std::string> clean_opt(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  return clean(*s);
+}
+
+nlohmann::json addresses(const std::vector<mail::Address>& list) {
+  auto out = nlohmann::json::array();
+  for (const auto& a : list) out.push_back({{"name", clean(a.name)}, {"address", clean(a.address)}});
+  return out;
+}
+
+nlohmann::json strings(const std::vector<std::string>& list) {
+  auto out = nlohmann::json::array();
+  for (const auto& s : list) out.push_back(clean(s));
+  return out;
+}
+
+/// Only a well-formed ISO 8601 date of a plausible year reaches the timestamptz column:
+/// a cast failure would refuse the whole registration.
+std::optional<std::string> plausible_date(const std::optional<std::string>& iso) {
+  static const std::regex form(R"((19[7-9]\d|2[01]\d\d)-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)");
+  if (!iso || !std::regex_match(*iso, form)) return std::nullopt;
+  return iso;
+}
+
+double epoch_seconds(TimePoint t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct Store::Conn : pqxx::connection {
+  using pqxx::connection::connection;
+};
+
+Store::Store(const std::string& url, const std::string& password) {
+  guarded("connect", [&] {
+    conn_ = std::make_unique<Conn>(conninfo(url, password));
+    return 0;
+  });
+}
+
+Store::~Store() = default;
+
+int Store::migrate() {
+  return guarded("migrate", [&] {
+    int applied = 0;
+    {
+      pqxx::work w(*conn_);
+      w.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+          " version integer PRIMARY KEY, name text NOT NULL,"
+          " applied_at timestamptz NOT NULL DEFAULT now())");
+      w.commit();
+    }
+    for (const auto& m : migrations()) {
+      pqxx::work w(*conn_);
+      // Transaction-scoped lock: a second daemon starting at the same moment waits here and
+      // then sees the migration as applied.
+      w.exec("SELECT pg_advisory_xact_lock(7407001)");
+      auto r = w.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", m.version);
+      if (!r.empty()) continue;
+      w.exec(m.sql);
+      w.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
+                    std::string(m.name));
+      w.commit();
+      ++applied;
+    }
+    return applied;
+  });
+}
+
+bool Store::try_lock_mailbox(const std::string& mailbox) {
+  return guarded("lock mailbox", [&] {
+    pqxx::nontransaction n(*conn_);
+    auto r = n.exec_params("SELECT pg_try_advisory_lock(7407002, hashtext($1))", mailbox);
+    return r[0][0].as<bool>();
+  });
+}
+
+std::optional<MailboxState> Store::mailbox_state(const std::string& mailbox) {
+  return guarded("read mailbox state", [&]() -> std::optional<MailboxState> {
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT uidvalidity, last_uid, rematch_below_uid FROM mailbox_state WHERE mailbox = $1",
+        mailbox);
+    if (r.empty()) return std::nullopt;
+    return MailboxState{r[0][0].as<std::uint32_t>(), r[0][1].as<std::uint32_t>(),
+                        r[0][2].as<std::uint32_t>()};
+  });
+}
+
+void Store::reset_mailbox_state(const std::string& mailbox, std::uint32_t uidvalidity,
+                                std::uint32_t rematch_below_uid) {
+  guarded("write mailbox state", [&] {
+    pqxx::work w(*conn_);
+    w.exec_params(
+        "INSERT INTO mailbox_state (mailbox, uidvalidity, last_uid, rematch_below_uid)"
+        " VALUES ($1, $2, 0, $3)"
+        " ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = EXCLUDED.uidvalidity,"
+        " last_uid = 0, rematch_below_uid = EXCLUDED.rematch_below_uid, updated_at = now()",
+        mailbox, uidvalidity, rematch_below_uid);
+    w.commit();
+    return 0;
+  });
+}
+
+std::map<std::uint32_t, int> Store::attempts(const std::string& mailbox, std::uint32_t uidvalidity,
+                                             const std::vector<std::uint32_t>& uids) {
+  return guarded("read attempts", [&] {
+    std::map<std::uint32_t, int> out;
+    if (uids.empty()) return out;
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT uid, attempts FROM intake_attempts WHERE mailbox = $1 AND uidvalidity = $2"
+        " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+        mailbox, uidvalidity, nlohmann::json(uids).dump());
+    for (const auto& row : r) out[row[0].as<std::uint32_t>()] = row[1].as<int>();
+    return out;
+  });
+}
+
+void Store::count_attempts(const std::string& mailbox, std::uint32_t uidvalidity,
+                           const std::vector<std::uint32_t>& uids) {
+  if (uids.empty()) return;
+  guarded("count attempts", [&] {
+    pqxx::work w(*conn_);
+    w.exec_params(
+        "INSERT INTO intake_attempts (mailbox, uidvalidity, uid, attempts)"
+        " SELECT $1, $2, u::bigint, 1 FROM jsonb_array_elements_text($3::jsonb) AS u"
+        " ON CONFLICT (mailbox, uidvalidity, uid) DO UPDATE"
+        " SET attempts = intake_attempts.attempts + 1, last_at = now()",
+        mailbox, uidvalidity, nlohmann::json(uids).dump());
+    w.commit();
+    return 0;
+  });
+}
+
+std::map<std::uint32_t, bool> Store::registered(const std::string& mailbox,
+                                                std::uint32_t uidvalidity,
+                                                const std::vector<std::uint32_t>& uids) {
+  return guarded("look up registrations", [&] {
+    std::map<std::uint32_t, bool> out;
+    if (uids.empty()) return out;
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT uid, parse_status = 'unparsed' FROM messages WHERE mailbox = $1"
+        " AND uidvalidity = $2"
+        " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+        mailbox, uidvalidity, nlohmann::json(uids).dump());
+    for (const auto& row : r) out[row[0].as<std::uint32_t>()] = row[1].as<bool>();
+    return out;
+  });
+}
+
+std::optional<bool> Store::registered_by_sha(const std::string& mailbox, std::uint32_t uidvalidity,
+                                             const std::string& sha256) {
+  return guarded("look up by sha256", [&]() -> std::optional<bool> {
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT parse_status = 'unparsed' FROM messages WHERE mailbox = $1"
+        " AND uidvalidity <> $2 AND raw_sha256 = $3 LIMIT 1",
+        mailbox, uidvalidity, sha256);
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<bool>();
+  });
+}
+
+std::vector<Registration> Store::register_batch(const std::string& mailbox,
+                                                std::uint32_t uidvalidity,
+                                                const std::vector<Incoming>& batch,
+                                                const RegistrationSettings& settings) {
+  return guarded("register", [&] {
+    std::vector<Registration> out;
+    if (batch.empty()) return out;
+    pqxx::work w(*conn_);
+    std::uint32_t max_uid = 0;
+    for (const auto& in : batch) {
+      max_uid = std::max(max_uid, in.uid);
+      const mail::Message* m = in.parsed ? &*in.parsed : nullptr;
+      std::optional<std::string> none;
+      auto inserted = w.exec_params(
+          "INSERT INTO messages (mailbox, uidvalidity, uid, raw, raw_sha256, raw_size,"
+          " parse_status, parse_error, message_id, from_name, from_address, to_addrs, cc_addrs,"
+          " reply_to_addrs, sent_at, subject, in_reply_to, refs, auto_submitted, body_text,"
+          " body_type, defects, received_at)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb,"
+          " $14::jsonb, $15::timestamptz, $16, $17,"
+          " ARRAY(SELECT jsonb_array_elements_text($18::jsonb)), $19, $20, $21,"
+          " ARRAY(SELECT jsonb_array_elements_text($22::jsonb)), to_timestamp($23))"
+          " ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING RETURNING id",
+          mailbox, uidvalidity, in.uid, pqxx::binarystring(in.raw.data(), in.raw.size()),
+          in.sha256, static_cast<std::int64_t>(in.raw.size()),
+          std::string(m != nullptr ? "parsed" : "unparsed"),
+          m != nullptr ? none : std::optional<std::string>(clean(in.parse_error)),
+          m != nullptr ? clean_opt(m->message_id.empty() ? none : std::optional(m->message_id))
+                       : none,
+          m != nullptr && m->from ? std::optional(clean(m->from->name)) : none,
+          m != nullptr && m->from ? std::optional(clean(m->from->address)) : none,
+          addresses(m != nullptr ? m->to : std::vector<mail::Address>{}).dump(),
+          addresses(m != nullptr ? m->cc : std::vector<mail::Address>{}).dump(),
+          addresses(m != nullptr ? m->reply_to : std::vector<mail::Address>{}).dump(),
+          m != nullptr ? plausible_date(m->date) : none,
+          m != nullptr ? std::optional(clean(m->subject)) : none,
+          m != nullptr ? clean_opt(m->in_reply_to) : none,
+          strings(m != nullptr ? m->references : std::vector<std::string>{}).dump(),
+          m != nullptr ? clean_opt(m->auto_submitted) : none,
+          m != nullptr ? std::optional(clean(m->text)) : none,
+          m != nullptr ? std::optional(m->text_type) : none,
+          strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
+          epoch_seconds(in.received_at));
+      Registration reg;
+      reg.uid = in.uid;
+      reg.unparsed = m == nullptr;
+      if (inserted.empty()) {  // registered by an earlier, interrupted pass
+        out.push_back(reg);
+        continue;
+      }
+      auto message_row = inserted[0][0].as<std::int64_t>();
+      if (m != nullptr) {
+        int ordinal = 0;
+        for (const auto& a : m->attachments) {
+          w.exec_params(
+              "INSERT INTO attachments (message_id, ordinal, filename, content_type, size,"
+              " sha256, nested) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+              message_row, ordinal++, clean(a.filename), clean(a.content_type),
+              static_cast<std::int64_t>(a.size), a.sha256, a.nested);
+        }
+      }
+      auto counter = w.exec_params(
+          "INSERT INTO registration_counters AS c (year, last_seq)"
+          " VALUES (extract(year FROM to_timestamp($1) AT TIME ZONE $2)::int, 1)"
+          " ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + 1"
+          " RETURNING year, last_seq",
+          epoch_seconds(in.received_at), settings.timezone);
+      int year = counter[0][0].as<int>();
+      int seq = counter[0][1].as<int>();
+      reg.regno = format_regno(settings.pattern, year, seq);
+      auto case_row = w.exec_params(
+          "INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status, received_at)"
+          " VALUES ($1, $2, $3, $4, 'email', $5, to_timestamp($6)) RETURNING id",
+          reg.regno, year, seq, message_row,
+          std::string(m != nullptr ? "registered" : "unparsed"), epoch_seconds(in.received_at));
+      nlohmann::json detail = {{"mailbox", mailbox}, {"uidvalidity", uidvalidity},
+                               {"uid", in.uid}, {"sha256", in.sha256}};
+      if (m == nullptr) detail["parse_error"] = clean(in.parse_error);
+      w.exec_params("INSERT INTO case_events (case_id, kind, detail) VALUES ($1, $2, $3::jsonb)",
+                    case_row[0][0].as<std::int64_t>(), std::string("registered"), detail.dump());
+      out.push_back(reg);
+    }
+    w.exec_params(
+        "UPDATE mailbox_state SET last_uid = greatest(last_uid, $3), updated_at = now()"
+        " WHERE mailbox = $1 AND uidvalidity = $2",
+        mailbox, uidvalidity, max_uid);
+    w.commit();
+    return out;
+  });
+}
+
+std::vector<CaseSummary> Store::list_cases(const std::string& timezone) {
+  return guarded("list cases", [&] {
+    std::vector<CaseSummary> out;
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT c.regno, iso8601(c.received_at, $1), coalesce(m.from_name, ''),"
+        " coalesce(m.from_address, ''), coalesce(m.subject, ''), c.status, m.raw_sha256,"
+        " coalesce(m.message_id, ''),"
+        " (SELECT count(*) FROM attachments a WHERE a.message_id = m.id)"
+        " FROM cases c JOIN messages m ON m.id = c.message_id"
+        " ORDER BY c.reg_year, c.reg_seq",
+        timezone);
+    for (const auto& row : r) {
+      CaseSummary s;
+      s.regno = row[0].as<std::string>();
+      s.received_at = row[1].as<std::string>();
+      s.from_name = row[2].as<std::string>();
+      s.from_address = row[3].as<std::string>();
+      s.subject = row[4].as<std::string>();
+      s.status = row[5].as<std::string>();
+      s.sha256 = row[6].as<std::string>();
+      s.message_id = row[7].as<std::string>();
+      s.attachments = row[8].as<std::size_t>();
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
+}  // namespace mailgate::storage

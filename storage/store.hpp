@@ -1,0 +1,124 @@
+#pragma once
+/// The intake side of the database: mailbox state, parse attempts, registration, listing.
+/// Every write that matters happens in one transaction and is safe to repeat, because a
+/// commit can end "in doubt" (pqxx::in_doubt_error) and the process can die at any line.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mail/message.hpp"
+
+namespace mailgate::storage {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+/// A database failure, classified the way the daemon reacts to it.
+class StoreError : public std::runtime_error {
+ public:
+  /// transient: the server is unreachable or the commit is in doubt — retry the same work
+  /// later. Otherwise the server refused this data — retry it in smaller pieces.
+  StoreError(bool transient, const std::string& what)
+      : std::runtime_error(what), transient_(transient) {}
+  bool transient() const noexcept { return transient_; }
+
+ private:
+  bool transient_;
+};
+
+struct MailboxState {
+  std::uint32_t uidvalidity = 0;
+  std::uint32_t last_uid = 0;
+  std::uint32_t rematch_below_uid = 0;
+};
+
+/// One fetched message on its way into the journal.
+struct Incoming {
+  std::uint32_t uid = 0;
+  std::string raw;
+  std::string sha256;  ///< hex of raw
+  TimePoint received_at;
+  std::optional<mail::Message> parsed;  ///< empty: registered raw, status "unparsed"
+  std::string parse_error;              ///< why it is unparsed
+};
+
+struct Registration {
+  std::uint32_t uid = 0;
+  std::string regno;  ///< empty when the message was already registered
+  bool unparsed = false;
+};
+
+struct RegistrationSettings {
+  std::string pattern = "УПК-{year}-{seq:06}";
+  std::string timezone = "Europe/Moscow";
+};
+
+/// One row of `mailgate case list`.
+struct CaseSummary {
+  std::string regno;
+  std::string received_at;  ///< ISO 8601 with offset, in the registration time zone
+  std::string from_name;
+  std::string from_address;
+  std::string subject;
+  std::string status;
+  std::string sha256;
+  std::string message_id;
+  std::size_t attachments = 0;
+};
+
+class Store {
+ public:
+  /// Connects; `password` (may be empty) is passed apart from the URL so it is never logged.
+  Store(const std::string& url, const std::string& password);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  /// Applies the migrations not yet applied, each in its own transaction, under an
+  /// advisory lock so two starting daemons do not race. Returns how many were applied.
+  int migrate();
+
+  /// Session-level advisory lock: only one instance polls a mailbox at a time.
+  bool try_lock_mailbox(const std::string& mailbox);
+
+  std::optional<MailboxState> mailbox_state(const std::string& mailbox);
+  /// Records a (new) UIDVALIDITY. On a change, messages below `rematch_below_uid` are
+  /// matched to earlier registrations by sha256.
+  void reset_mailbox_state(const std::string& mailbox, std::uint32_t uidvalidity,
+                           std::uint32_t rematch_below_uid);
+
+  /// Parse attempts counted so far for each UID (absent = 0).
+  std::map<std::uint32_t, int> attempts(const std::string& mailbox, std::uint32_t uidvalidity,
+                                        const std::vector<std::uint32_t>& uids);
+  /// Adds one attempt to each UID and commits, before anything is parsed.
+  void count_attempts(const std::string& mailbox, std::uint32_t uidvalidity,
+                      const std::vector<std::uint32_t>& uids);
+
+  /// Registered UIDs among `uids`, with whether each was registered unparsed.
+  std::map<std::uint32_t, bool> registered(const std::string& mailbox, std::uint32_t uidvalidity,
+                                           const std::vector<std::uint32_t>& uids);
+  /// A message with these raw bytes registered from this mailbox under another UIDVALIDITY:
+  /// whether it was unparsed. Nothing if there is none.
+  std::optional<bool> registered_by_sha(const std::string& mailbox, std::uint32_t uidvalidity,
+                                        const std::string& sha256);
+
+  /// Registers the batch in ONE transaction: raw bytes, parsed fields, attachments, a case
+  /// with the next gapless number of its year, and an audit event; advances last_uid.
+  /// Messages already registered (same mailbox, UIDVALIDITY and UID) are skipped.
+  std::vector<Registration> register_batch(const std::string& mailbox, std::uint32_t uidvalidity,
+                                           const std::vector<Incoming>& batch,
+                                           const RegistrationSettings& settings);
+
+  std::vector<CaseSummary> list_cases(const std::string& timezone);
+
+ private:
+  struct Conn;  // a pqxx::connection; kept out of this header
+  std::unique_ptr<Conn> conn_;
+};
+
+}  // namespace mailgate::storage
