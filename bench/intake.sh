@@ -35,7 +35,7 @@ PY
 echo "delivering $n messages..." >&2
 find "$dir/msgs" -name '*.eml' | sort | xargs "$root/scripts/sandbox" deliver "$dir"
 
-mg="$root/build/daemon/mailgate"
+mg="${MAILGATE_BIN:-$root/build/daemon/mailgate}"
 "$mg" --config "$dir/mailgate.toml" migrate >/dev/null
 start=$(date +%s.%N)
 /usr/bin/time -f '%M' -o "$dir/rss" "$mg" --config "$dir/mailgate.toml" run --once 2>"$dir/run.log"

@@ -132,6 +132,7 @@ ImapSession::ImapSession(ImapSettings settings) : impl_(std::make_unique<Impl>()
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append_cb);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &impl_->headers);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
+  if (std::getenv("MAILGATE_CURL_VERBOSE") != nullptr) curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
 }
 
 ImapSession::~ImapSession() {
@@ -177,7 +178,54 @@ MailboxStatus ImapSession::select(const std::string& mailbox) {
   return st;
 }
 
+namespace {
+
+/// Expands an IMAP sequence set of UIDs ("1:3,7") into a sorted list.
+std::vector<std::uint32_t> expand_set(std::string_view set) {
+  std::vector<std::uint32_t> out;
+  std::size_t pos = 0;
+  while (pos < set.size()) {
+    std::size_t comma = set.find(',', pos);
+    if (comma == std::string_view::npos) comma = set.size();
+    std::string_view item = set.substr(pos, comma - pos);
+    std::size_t colon = item.find(':');
+    std::uint32_t a = parse_u32(item.substr(0, colon));
+    std::uint32_t b = colon == std::string_view::npos ? a : parse_u32(item.substr(colon + 1));
+    if (a > b) std::swap(a, b);
+    // A set from a server we talk to is bounded by the mailbox; refuse absurd ranges.
+    if (a == 0 || b - a > 10'000'000) return {};
+    for (std::uint64_t u = a; u <= b; ++u) out.push_back(static_cast<std::uint32_t>(u));
+    pos = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::uint32_t> ImapSession::search_all_uids() {
+  // libcurl 7.88 can cut a long untagged line short (its known bug #90, seen here with
+  // "UID SEARCH ALL" on 2,000 messages), and a cut number would read as a wrong UID.
+  // ESEARCH (RFC 4731) answers with compact ranges plus a COUNT to check them against;
+  // a reply that does not add up is asked for again.
+  if (has_capability("ESEARCH")) {
+    static const std::regex count_re(R"(\bCOUNT (\d+))");
+    static const std::regex all_re(R"(\bALL ([0-9:,]+))");
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      std::string text = impl_->command("UID SEARCH RETURN (COUNT ALL) ALL");
+      std::smatch count;
+      std::smatch all;
+      auto line_start = text.find("* ESEARCH");
+      if (line_start == std::string::npos) continue;
+      std::string line = text.substr(line_start, text.find('\n', line_start) - line_start);
+      if (!std::regex_search(line, count, count_re)) continue;
+      std::uint32_t n = parse_u32(count[1].str());
+      if (n == 0) return {};
+      if (!std::regex_search(line, all, all_re)) continue;
+      auto uids = expand_set(all[1].str());
+      if (uids.size() == n) return uids;
+    }
+    throw ImapError(ImapError::Kind::protocol, "IMAP UID SEARCH: the reply was cut short 3 times");
+  }
   std::string text = impl_->command("UID SEARCH ALL");
   std::vector<std::uint32_t> uids;
   std::istringstream lines(text);

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include <regex>
+#include <set>
 
 #include "storage/migrations.hpp"
 #include "storage/regno.hpp"
@@ -265,6 +266,46 @@ std::optional<bool> Store::registered_by_sha(const std::string& mailbox, std::ui
   });
 }
 
+void Store::prepare_registration() {
+  if (prepared_) return;
+  // Prepared once per connection: parsing and planning these on every message cost more
+  // than executing them. One statement registers one message, so a message costs one
+  // round trip to the server.
+  conn_->prepare(
+      "register_message",
+      "WITH m AS ("
+      "  INSERT INTO messages (mailbox, uidvalidity, uid, raw, raw_sha256, raw_size,"
+      "  parse_status, parse_error, message_id, from_name, from_address, to_addrs,"
+      "  cc_addrs, reply_to_addrs, sent_at, subject, in_reply_to, refs,"
+      "  auto_submitted, body_text, body_type, defects, received_at)"
+      "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb,"
+      "  $14::jsonb, $15::timestamptz, $16, $17,"
+      "  ARRAY(SELECT jsonb_array_elements_text($18::jsonb)), $19, $20, $21,"
+      "  ARRAY(SELECT jsonb_array_elements_text($22::jsonb)), to_timestamp($23))"
+      "  RETURNING id, received_at),"
+      " a AS ("
+      "  INSERT INTO attachments (message_id, ordinal, filename, content_type, size, sha256,"
+      "  nested)"
+      "  SELECT m.id, (x.ord - 1)::int, x.f->>'filename', x.f->>'content_type',"
+      "  (x.f->>'size')::bigint, x.f->>'sha256', (x.f->>'nested')::boolean"
+      "  FROM m, jsonb_array_elements($24::jsonb) WITH ORDINALITY AS x(f, ord)),"
+      " k AS ("
+      "  INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status, received_at)"
+      "  SELECT $25, $26, $27, m.id, 'email', $28, m.received_at FROM m RETURNING id)"
+      " INSERT INTO case_events (case_id, kind, detail)"
+      " SELECT k.id, 'registered', $29::jsonb FROM k");
+  conn_->prepare("registration_years",
+                 "SELECT extract(year FROM to_timestamp(t::float8) AT TIME ZONE $2)::int"
+                 " FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS x(t, ord)"
+                 " ORDER BY ord");
+  // Takes `$2` numbers of the year at once; returns the last one taken.
+  conn_->prepare("take_numbers",
+                 "INSERT INTO registration_counters AS c (year, last_seq) VALUES ($1, $2)"
+                 " ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + $2"
+                 " RETURNING last_seq");
+  prepared_ = true;
+}
+
 std::vector<Registration> Store::register_batch(const std::string& mailbox,
                                                 std::uint32_t uidvalidity,
                                                 const std::vector<Incoming>& batch,
@@ -272,28 +313,78 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
   return guarded("register", [&] {
     std::vector<Registration> out;
     if (batch.empty()) return out;
+    prepare_registration();
     pqxx::work w(*conn_);
-    std::uint32_t max_uid = 0;
+
+    // Messages registered by an earlier, interrupted pass are skipped and take no number.
+    // The caller holds the mailbox lock, so nobody registers these UIDs meanwhile.
+    std::vector<std::uint32_t> uids;
+    std::vector<double> epochs;
     for (const auto& in : batch) {
+      uids.push_back(in.uid);
+      epochs.push_back(epoch_seconds(in.received_at));
+    }
+    std::set<std::uint32_t> done;
+    for (const auto& row : w.exec_params(
+             "SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2"
+             " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+             mailbox, uidvalidity, nlohmann::json(uids).dump())) {
+      done.insert(row[0].as<std::uint32_t>());
+    }
+
+    // The year of receipt in the registration time zone, then one counter update per year:
+    // numbers are taken inside this transaction, so a rollback gives them back.
+    std::vector<int> years;
+    for (const auto& row :
+         w.exec_prepared("registration_years", nlohmann::json(epochs).dump(), settings.timezone)) {
+      years.push_back(row[0].as<int>());
+    }
+    std::map<int, int> needed;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (done.count(batch[i].uid) == 0) ++needed[years[i]];
+    }
+    std::map<int, int> next_seq;
+    for (const auto& [year, count] : needed) {
+      int last = w.exec_prepared("take_numbers", year, count)[0][0].as<int>();
+      next_seq[year] = last - count + 1;
+    }
+
+    std::uint32_t max_uid = 0;
+    std::optional<std::string> none;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& in = batch[i];
       max_uid = std::max(max_uid, in.uid);
+      Registration reg;
+      reg.uid = in.uid;
       const mail::Message* m = in.parsed ? &*in.parsed : nullptr;
-      std::optional<std::string> none;
-      auto inserted = w.exec_params(
-          "INSERT INTO messages (mailbox, uidvalidity, uid, raw, raw_sha256, raw_size,"
-          " parse_status, parse_error, message_id, from_name, from_address, to_addrs, cc_addrs,"
-          " reply_to_addrs, sent_at, subject, in_reply_to, refs, auto_submitted, body_text,"
-          " body_type, defects, received_at)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb,"
-          " $14::jsonb, $15::timestamptz, $16, $17,"
-          " ARRAY(SELECT jsonb_array_elements_text($18::jsonb)), $19, $20, $21,"
-          " ARRAY(SELECT jsonb_array_elements_text($22::jsonb)), to_timestamp($23))"
-          " ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING RETURNING id",
-          mailbox, uidvalidity, in.uid, pqxx::binarystring(in.raw.data(), in.raw.size()),
-          in.sha256, static_cast<std::int64_t>(in.raw.size()),
+      reg.unparsed = m == nullptr;
+      if (done.count(in.uid) != 0) {
+        out.push_back(reg);
+        continue;
+      }
+      int year = years[i];
+      int seq = next_seq[year]++;
+      reg.regno = format_regno(settings.pattern, year, seq);
+      auto attachments = nlohmann::json::array();
+      if (m != nullptr) {
+        for (const auto& a : m->attachments) {
+          attachments.push_back({{"filename", clean(a.filename)},
+                                 {"content_type", clean(a.content_type)},
+                                 {"size", a.size},
+                                 {"sha256", a.sha256},
+                                 {"nested", a.nested}});
+        }
+      }
+      nlohmann::json detail = {{"mailbox", mailbox}, {"uidvalidity", uidvalidity},
+                               {"uid", in.uid}, {"sha256", in.sha256}};
+      if (m == nullptr) detail["parse_error"] = clean(in.parse_error);
+      w.exec_prepared(
+          "register_message", mailbox, uidvalidity, in.uid,
+          pqxx::binarystring(in.raw.data(), in.raw.size()), in.sha256,
+          static_cast<std::int64_t>(in.raw.size()),
           std::string(m != nullptr ? "parsed" : "unparsed"),
           m != nullptr ? none : std::optional<std::string>(clean(in.parse_error)),
-          m != nullptr ? clean_opt(m->message_id.empty() ? none : std::optional(m->message_id))
-                       : none,
+          m != nullptr && !m->message_id.empty() ? std::optional(clean(m->message_id)) : none,
           m != nullptr && m->from ? std::optional(clean(m->from->name)) : none,
           m != nullptr && m->from ? std::optional(clean(m->from->address)) : none,
           addresses(m != nullptr ? m->to : std::vector<mail::Address>{}).dump(),
@@ -307,44 +398,8 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
           m != nullptr ? std::optional(clean(m->text)) : none,
           m != nullptr ? std::optional(m->text_type) : none,
           strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
-          epoch_seconds(in.received_at));
-      Registration reg;
-      reg.uid = in.uid;
-      reg.unparsed = m == nullptr;
-      if (inserted.empty()) {  // registered by an earlier, interrupted pass
-        out.push_back(reg);
-        continue;
-      }
-      auto message_row = inserted[0][0].as<std::int64_t>();
-      if (m != nullptr) {
-        int ordinal = 0;
-        for (const auto& a : m->attachments) {
-          w.exec_params(
-              "INSERT INTO attachments (message_id, ordinal, filename, content_type, size,"
-              " sha256, nested) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-              message_row, ordinal++, clean(a.filename), clean(a.content_type),
-              static_cast<std::int64_t>(a.size), a.sha256, a.nested);
-        }
-      }
-      auto counter = w.exec_params(
-          "INSERT INTO registration_counters AS c (year, last_seq)"
-          " VALUES (extract(year FROM to_timestamp($1) AT TIME ZONE $2)::int, 1)"
-          " ON CONFLICT (year) DO UPDATE SET last_seq = c.last_seq + 1"
-          " RETURNING year, last_seq",
-          epoch_seconds(in.received_at), settings.timezone);
-      int year = counter[0][0].as<int>();
-      int seq = counter[0][1].as<int>();
-      reg.regno = format_regno(settings.pattern, year, seq);
-      auto case_row = w.exec_params(
-          "INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status, received_at)"
-          " VALUES ($1, $2, $3, $4, 'email', $5, to_timestamp($6)) RETURNING id",
-          reg.regno, year, seq, message_row,
-          std::string(m != nullptr ? "registered" : "unparsed"), epoch_seconds(in.received_at));
-      nlohmann::json detail = {{"mailbox", mailbox}, {"uidvalidity", uidvalidity},
-                               {"uid", in.uid}, {"sha256", in.sha256}};
-      if (m == nullptr) detail["parse_error"] = clean(in.parse_error);
-      w.exec_params("INSERT INTO case_events (case_id, kind, detail) VALUES ($1, $2, $3::jsonb)",
-                    case_row[0][0].as<std::int64_t>(), std::string("registered"), detail.dump());
+          epoch_seconds(in.received_at), attachments.dump(), reg.regno, year, seq,
+          std::string(m != nullptr ? "registered" : "unparsed"), detail.dump());
       out.push_back(reg);
     }
     w.exec_params(

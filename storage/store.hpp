@@ -117,8 +117,11 @@ class Store {
   std::vector<CaseSummary> list_cases(const std::string& timezone);
 
  private:
+  void prepare_registration();
+
   struct Conn;  // a pqxx::connection; kept out of this header
   std::unique_ptr<Conn> conn_;
+  bool prepared_ = false;
 };
 
 }  // namespace mailgate::storage
