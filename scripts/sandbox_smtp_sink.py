@@ -60,10 +60,11 @@ def domain_part(address):
 
 
 class SinkHandler:
-    def __init__(self, sink_dir, lmtp_host, lmtp_port, relay_users):
+    def __init__(self, sink_dir, lmtp_host, lmtp_port, lmtp_port_file, relay_users):
         self.sink_dir = sink_dir
         self.lmtp_host = lmtp_host
         self.lmtp_port = lmtp_port
+        self.lmtp_port_file = lmtp_port_file
         self.relay_users = set(u.lower() for u in relay_users)
         # Continue numbering after what is already there (a re-`up` of a
         # stopped sandbox keeps its sink directory).
@@ -118,8 +119,23 @@ class SinkHandler:
         os.rename(tmp_meta, meta)
         return n
 
+    def _lmtp_port(self):
+        # Read at relay time: scripts/sandbox starts the sink before Dovecot,
+        # whose port may still change if it has to retry on another one.
+        if self.lmtp_port_file:
+            try:
+                with open(self.lmtp_port_file) as f:
+                    return int(f.read().strip())
+            except (OSError, ValueError):
+                return 0
+        return self.lmtp_port
+
     def _relay(self, n, mail_from, rcpts, content, mail_options):
         """Blocking LMTP relay; runs in a worker thread."""
+        port = self._lmtp_port()
+        if not port:
+            log.error("LMTP relay of #%d: no LMTP port known", n)
+            return
         opts = []
         if any(o.upper() == "BODY=8BITMIME" for o in mail_options) or \
                 re.search(rb"[\x80-\xff]", content):
@@ -137,7 +153,7 @@ class SinkHandler:
                 pass
             mail_from = f"{lp}@{dom}" if lp.isascii() and dom.isascii() else ""
         try:
-            with smtplib.LMTP(self.lmtp_host, self.lmtp_port, timeout=30) as lmtp:
+            with smtplib.LMTP(self.lmtp_host, port, timeout=30) as lmtp:
                 # One transaction per recipient: LMTP answers DATA once per
                 # recipient and smtplib reads only one reply.
                 for rcpt in rcpts:
@@ -159,12 +175,68 @@ class SinkHandler:
                  envelope.rcpt_tos, len(envelope.original_content))
         relay_to = [r for r in envelope.rcpt_tos
                     if domain_part(r) == RELAY_DOMAIN and local_part(r) in self.relay_users]
-        if relay_to and self.lmtp_port:
+        if relay_to:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(
                 None, self._relay, n, envelope.mail_from, relay_to,
                 envelope.original_content, list(envelope.mail_options))
         return f"250 2.0.0 OK sandbox #{n}"
+
+
+class OrphanGuard:
+    """Stops the sandbox if its directory is deleted without `sandbox down`.
+
+    Tests delete DIR; a test that crashed before `down` would otherwise leave
+    Dovecot and this sink running forever (PostgreSQL notices a deleted data
+    directory itself, but only after a minute).  We remember the server pids
+    while DIR exists, and when DIR/run disappears we stop them and ourselves.
+    """
+
+    def __init__(self, sandbox_dir):
+        self.dir = sandbox_dir
+        self.pids = {}  # name -> (pid, signal, text its cmdline must contain)
+
+    def _remember(self, name, pidfile, sig, must_contain):
+        try:
+            with open(pidfile) as f:
+                pid = int(f.readline().strip())
+            self.pids[name] = (pid, sig, must_contain)
+        except (OSError, ValueError):
+            pass
+
+    def _stop_all(self):
+        for name, (pid, sig, must_contain) in self.pids.items():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if must_contain not in cmdline:
+                continue  # pid reused by something else: not ours
+            log.warning("sandbox dir %s is gone: stopping %s (pid %d)", self.dir, name, pid)
+            try:
+                if name == "dovecot":
+                    os.killpg(pid, sig)  # the master leads its process group
+                else:
+                    os.kill(pid, sig)
+            except OSError:
+                pass
+
+    async def run(self, stop):
+        while not stop.is_set():
+            if os.path.isdir(os.path.join(self.dir, "run")):
+                self._remember("dovecot", os.path.join(self.dir, "run", "dovecot.pid"),
+                               signal.SIGTERM, os.path.join(self.dir, "dovecot", "dovecot.conf"))
+                self._remember("postgres", os.path.join(self.dir, "pg", "data", "postmaster.pid"),
+                               signal.SIGINT, os.path.join(self.dir, "pg", "data"))
+            else:
+                self._stop_all()
+                stop.set()
+                return
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            except asyncio.TimeoutError:
+                pass
 
 
 def accept_any_credentials(server, session, envelope, mechanism, auth_data):
@@ -173,7 +245,7 @@ def accept_any_credentials(server, session, envelope, mechanism, auth_data):
 
 async def main_async(args):
     os.makedirs(args.dir, exist_ok=True)
-    handler = SinkHandler(args.dir, args.lmtp_host, args.lmtp_port,
+    handler = SinkHandler(args.dir, args.lmtp_host, args.lmtp_port, args.lmtp_port_file,
                           [u for u in args.users.split(",") if u])
     loop = asyncio.get_running_loop()
 
@@ -211,6 +283,8 @@ async def main_async(args):
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if args.sandbox_dir:
+        asyncio.ensure_future(OrphanGuard(args.sandbox_dir).run(stop))
     await stop.wait()
     server.close()
     await server.wait_closed()
@@ -225,6 +299,8 @@ def main():
     p.add_argument("--dir", required=True, help="SINK_DIR")
     p.add_argument("--lmtp-host", default="127.0.0.1")
     p.add_argument("--lmtp-port", type=int, default=0)
+    p.add_argument("--lmtp-port-file", help="read the LMTP port from this file at relay time")
+    p.add_argument("--sandbox-dir", help="stop the sandbox's servers if this directory is deleted")
     p.add_argument("--users", default="", help="comma-separated Dovecot users to relay to")
     args = p.parse_args()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
