@@ -244,11 +244,33 @@ std::vector<std::uint32_t> ImapSession::search_all_uids() {
   return uids;
 }
 
+namespace {
+void parse_internal_dates(const std::string& text,
+                          std::map<std::uint32_t, std::chrono::system_clock::time_point>& out);
+}  // namespace
+
 std::map<std::uint32_t, std::chrono::system_clock::time_point> ImapSession::internal_dates(
     const std::vector<std::uint32_t>& uids) {
   std::map<std::uint32_t, std::chrono::system_clock::time_point> out;
   if (uids.empty()) return out;
   std::string text = impl_->command("UID FETCH " + uid_set(uids) + " (UID INTERNALDATE)");
+  parse_internal_dates(text, out);
+  // A line libcurl cut short (see search_all_uids) loses its date: ask once more for those.
+  std::vector<std::uint32_t> missing;
+  for (auto uid : uids) {
+    if (out.count(uid) == 0) missing.push_back(uid);
+  }
+  if (!missing.empty()) {
+    parse_internal_dates(impl_->command("UID FETCH " + uid_set(missing) + " (UID INTERNALDATE)"),
+                         out);
+  }
+  return out;
+}
+
+namespace {
+
+void parse_internal_dates(const std::string& text,
+                          std::map<std::uint32_t, std::chrono::system_clock::time_point>& out) {
   static const std::regex line(
       R"re(UID (\d+) INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)")re");
   static const char* months = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -268,8 +290,9 @@ std::map<std::uint32_t, std::chrono::system_clock::time_point> ImapSession::inte
     auto t = static_cast<std::int64_t>(timegm(&tm)) - offset;
     out[parse_u32(m[1].str())] = std::chrono::system_clock::time_point(std::chrono::seconds(t));
   }
-  return out;
 }
+
+}  // namespace
 
 std::string ImapSession::fetch(const std::string& mailbox, std::uint32_t uidvalidity,
                                std::uint32_t uid) {
