@@ -17,11 +17,11 @@ std::string trim(std::string_view s) {
 
 // One mailbox being assembled.
 struct Pending {
-  std::string phrase;          // display-name words (raw bytes), joined by single spaces
-  std::string bare;            // addr-spec written without angle brackets
-  std::string angle;           // contents of <...>
+  std::string phrase;  // display-name words (raw bytes), joined by single spaces
+  std::string bare;    // addr-spec written without angle brackets
+  std::string angle;   // contents of <...>
   bool has_angle = false;
-  std::string comment;         // first comment, for "addr (Full Name)"
+  std::string comment;  // first comment, for "addr (Full Name)"
   std::vector<std::string> words;
 
   void add_word(std::string_view w) {
@@ -34,6 +34,29 @@ struct Pending {
   bool empty() const { return phrase.empty() && bare.empty() && !has_angle && comment.empty(); }
 };
 
+// Position of the next `c` at or after a position, remembering the last answer: a header full
+// of '<' without any '>' must not be scanned once per '<'.
+class NextOf {
+ public:
+  NextOf(std::string_view s, char c) : s_(s), c_(c) {}
+  std::size_t find(std::size_t from) {
+    if (valid_ && from >= from_ && (found_ == std::string_view::npos || found_ >= from)) {
+      return found_;
+    }
+    valid_ = true;
+    from_ = from;
+    found_ = s_.find(c_, from);
+    return found_;
+  }
+
+ private:
+  std::string_view s_;
+  char c_;
+  bool valid_ = false;
+  std::size_t from_ = 0;
+  std::size_t found_ = std::string_view::npos;
+};
+
 }  // namespace
 
 std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::string>* defects,
@@ -42,12 +65,25 @@ std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::s
   Pending cur;
   bool in_group = false;
 
-  auto decode = [&](std::string_view s) { return trim(decode_header_text(s, defects, what, hint)); };
+  auto decode = [&](std::string_view s) {
+    return trim(decode_header_text(s, defects, what, hint));
+  };
   auto finish = [&]() {
     if (cur.empty()) return;
     Address a;
     if (cur.has_angle) {
-      std::string addr = trim(cur.angle);
+      // Comments inside the brackets ("<pete(his account)@silly.test>") are not the address.
+      std::string addr;
+      int depth = 0;
+      for (char ch : cur.angle) {
+        if (ch == '(') {
+          ++depth;
+        } else if (ch == ')' && depth > 0) {
+          --depth;
+        } else if (depth == 0 && !is_ws(ch)) {
+          addr.push_back(ch);
+        }
+      }
       // Obsolete source route: "<@a.example,@b.example:user@c.example>".
       if (!addr.empty() && addr[0] == '@') {
         std::size_t colon = addr.find(':');
@@ -56,6 +92,10 @@ std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::s
       a.address = addr;
       a.name = decode(cur.phrase);
       if (a.name.empty() && !cur.comment.empty()) a.name = decode(cur.comment);
+      if (!is_valid_utf8(a.address)) a.address = decode(a.address);
+      out.push_back(std::move(a));  // kept even if empty: "<>" is the null sender of a bounce
+      cur = Pending{};
+      return;
     } else {
       std::string bare = trim(cur.bare);
       if (bare.find('@') == std::string::npos && !cur.phrase.empty() &&
@@ -66,6 +106,18 @@ std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::s
         return;
       }
       const auto& w = cur.words;
+      std::size_t with_at = 0;
+      for (const std::string& x : w) with_at += x.find('@') != std::string::npos && x.size() > 1;
+      if (w.size() > 1 && with_at == w.size()) {
+        // "a@example.org b@example.org": addresses that lost their comma.
+        for (const std::string& x : w) {
+          Address each;
+          each.address = is_valid_utf8(x) ? x : decode(x);
+          out.push_back(std::move(each));
+        }
+        cur = Pending{};
+        return;
+      }
       auto first = [](const std::string& x) { return x.empty() ? '\0' : x.front(); };
       auto last = [](const std::string& x) { return x.empty() ? '\0' : x.back(); };
       if (w.size() > 1 && w.back().find('@') != std::string::npos && first(w.back()) != '@' &&
@@ -88,6 +140,9 @@ std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::s
     cur = Pending{};
   };
 
+  NextOf next_gt(raw, '>');
+  NextOf next_comma(raw, ',');
+  bool missing_gt_noted = false;
   std::size_t i = 0;
   const std::size_t n = raw.size();
   while (i < n) {
@@ -141,13 +196,16 @@ std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::s
       continue;
     }
     if (c == '<') {
-      std::size_t close = raw.find('>', i + 1);
+      std::size_t close = next_gt.find(i + 1);
       std::size_t end = close == std::string_view::npos ? n : close;
       // A ',' before the '>' of an unterminated bracket ends the mailbox there.
       if (close == std::string_view::npos) {
-        std::size_t comma = raw.find(',', i + 1);
+        std::size_t comma = next_comma.find(i + 1);
         if (comma != std::string_view::npos) end = comma;
-        if (defects) defects->push_back(std::string(what) + ": missing '>'");
+        if (defects && !missing_gt_noted) {
+          defects->push_back(std::string(what) + ": missing '>'");
+          missing_gt_noted = true;
+        }
       }
       if (!cur.has_angle) {
         cur.has_angle = true;

@@ -13,7 +13,8 @@ namespace mailgate::mail {
 /// words in plain and in quoted names (Outlook quotes them), raw 8-bit names in a detected
 /// charset, comments (an old-style "addr (Full Name)" comment becomes the name when there is no
 /// other), groups ("Team: a@x, b@y;" yields the members, an empty group nothing), source routes,
-/// a missing closing '>'. Entries without any address are dropped.
+/// a missing closing '>', addresses that lost their separating comma. Entries without any
+/// address are dropped, except an explicit "<>" (the null sender of a bounce).
 std::vector<Address> parse_address_list(std::string_view raw,
                                         std::vector<std::string>* defects = nullptr,
                                         std::string_view what = {}, std::string_view hint = {});

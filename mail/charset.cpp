@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -98,10 +99,10 @@ bool iconv_knows(const std::string& name) {
 }
 
 // Letters of the Russian alphabet in order а..я, then ё (index 32).
-constexpr std::array<double, 33> kLetterFreq{
-    80.1, 15.9, 45.4, 17.0, 29.8, 84.5, 9.4,  16.5, 73.5, 12.1, 34.9,
-    44.0, 32.1, 67.0, 109.7, 28.1, 47.3, 54.7, 62.6, 26.2, 2.6,  9.7,
-    4.8,  14.4, 7.3,  3.6,  0.4,  19.0, 17.4, 3.2,  6.4,  20.1, 1.0};
+constexpr std::array<double, 33> kLetterFreq{80.1, 15.9, 45.4, 17.0, 29.8, 84.5,  9.4,  16.5, 73.5,
+                                             12.1, 34.9, 44.0, 32.1, 67.0, 109.7, 28.1, 47.3, 54.7,
+                                             62.6, 26.2, 2.6,  9.7,  4.8,  14.4,  7.3,  3.6,  0.4,
+                                             19.0, 17.4, 3.2,  6.4,  20.1, 1.0};
 
 // KOI8-R lower-case letters at 0xC0..0xDF, as indexes into the alphabet above.
 constexpr std::array<int, 32> kKoi8Order{30, 0,  1,  22, 4,  5,  20, 3,  21, 8,  9,
@@ -149,16 +150,64 @@ const ByteTable& koi8_table() {
   return t;
 }
 
-// Log-likelihood-like score of `bytes` read through `table`: frequent letters score high,
-// upper case inside a word and pseudo-graphics score low.
+// Frequent Russian letter pairs; short all-capital words ("СРОЧНО") need them, single-letter
+// frequencies alone cannot tell them from their koi8/1251 mirror image.
+constexpr std::string_view kBigrams =
+    "ст но то на ен ов ни ра во ко ро по ал ли ан ер пр ре ол ет не он го ос ка ор от ом ат ва "
+    "ла ел од ин ри ит де ле та ть ес ие ск ак ил ло ви ед ль ме ам ой ся ия ый ых ем ее ая ое ог "
+    "ав ей ев их че ма ми мо да ди до ду ча чи нн тв св за зн об бо бы вы ты ны ры ци це ще щи уч "
+    "ув ус ут уд ую ша ши же жи зо ик им из ис ир ег ек ез кт кр кл ки ку сл сп ср со си се тр ти "
+    "те ту чт чн рн рт ру пе пи пл пу лу ля ну вн вл вс вт гл гр дн др дл жн зв зд бл бр бу бе би "
+    "фо фи хо ха ща юч ят ях яв ок ук ум ун ак ар аз ас ае ай аю ую уж еж ел еш ищ ич ош оч оя ье "
+    "ью ьн ьс ам ым ым ым ьк ьт";
+
+int cyrillic_index(char32_t cp) {
+  if (cp >= 0x430 && cp <= 0x44F) return static_cast<int>(cp - 0x430);
+  if (cp == 0x451) return 32;
+  return -1;
+}
+
+using BigramTable = std::array<std::array<bool, 33>, 33>;
+
+BigramTable make_bigrams() {
+  BigramTable t{};
+  std::vector<int> letters;
+  for (std::size_t i = 0; i + 1 < kBigrams.size();) {
+    auto c0 = static_cast<unsigned char>(kBigrams[i]);
+    if (c0 == ' ') {
+      ++i;
+      continue;
+    }
+    char32_t cp = ((c0 & 0x1F) << 6) | (static_cast<unsigned char>(kBigrams[i + 1]) & 0x3F);
+    letters.push_back(cyrillic_index(cp));
+    i += 2;
+  }
+  for (std::size_t i = 0; i + 1 < letters.size(); i += 2) {
+    if (letters[i] >= 0 && letters[i + 1] >= 0) {
+      t[static_cast<std::size_t>(letters[i])][static_cast<std::size_t>(letters[i + 1])] = true;
+    }
+  }
+  return t;
+}
+
+const BigramTable& bigrams() {
+  static const BigramTable t = make_bigrams();
+  return t;
+}
+
+// Log-likelihood-like score of `bytes` read through `table`: frequent letters and letter pairs
+// score high, upper case inside a word and pseudo-graphics score low.
 double score(std::string_view bytes, const ByteTable& table) {
+  const BigramTable& pairs = bigrams();
   double s = 0;
   bool prev_lower_letter = false;
+  int prev_letter = -1;
   std::size_t seen = 0;
   for (unsigned char c : bytes) {
     if (c < 0x80) {
       bool ascii_lower = c >= 'a' && c <= 'z';
       prev_lower_letter = ascii_lower;
+      prev_letter = -1;
       continue;
     }
     if (++seen > 65536) break;
@@ -169,10 +218,16 @@ double score(std::string_view bytes, const ByteTable& table) {
         s -= 0.5;
         if (prev_lower_letter) s -= 2.5;
       }
+      if (prev_letter >= 0 &&
+          pairs[static_cast<std::size_t>(prev_letter)][static_cast<std::size_t>(li.letter)]) {
+        s += 1.5;
+      }
       prev_lower_letter = !li.upper;
+      prev_letter = li.letter;
     } else {
       if (li.graphic) s -= 3.0;
       prev_lower_letter = false;
+      prev_letter = -1;
     }
   }
   return s;
@@ -193,7 +248,7 @@ std::size_t utf8_seq_len(std::string_view s, std::size_t i) {
     if (i + 2 >= n) return 0;
     unsigned char c1 = p[i + 1];
     if ((c1 & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return 0;
-    if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
     if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
     return 3;
   }
@@ -250,7 +305,9 @@ void append_utf8(std::string& out, char32_t cp) {
 std::string canonical_charset(std::string_view label) {
   // Trim white space and quotes; drop an RFC 2231 language suffix.
   std::size_t b = 0, e = label.size();
-  auto junk = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '\r' || c == '\n'; };
+  auto junk = [](char c) {
+    return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '\r' || c == '\n';
+  };
   while (b < e && junk(label[b])) ++b;
   while (e > b && junk(label[e - 1])) --e;
   std::string_view l = label.substr(b, e - b);
@@ -313,9 +370,46 @@ std::string sanitize_utf8(std::string_view bytes) {
 std::string detect_charset(std::string_view bytes, std::string_view hint) {
   if (is_ascii(bytes)) return "US-ASCII";
   if (is_valid_utf8(bytes)) return "UTF-8";
-  double s1251 = score(bytes, cp1251_table());
+  // A charset the message declares elsewhere (other than the two we can tell apart) is better
+  // evidence than any guess: raw headers come from the program that wrote the body.
+  if (!hint.empty() && hint != "WINDOWS-1251" && hint != "KOI8-R" && hint != "UTF-8" &&
+      hint != "US-ASCII") {
+    return std::string(hint);
+  }
+  // 8-bit letters inside words that also have Latin letters ("J\xFCrgen", "Forma\xE7\xE3o")
+  // are Western European: Russian words are runs of 8-bit bytes only.
+  {
+    std::size_t high = 0, in_latin_words = 0;
+    auto latin = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    std::size_t i = 0;
+    const std::size_t n = std::min<std::size_t>(bytes.size(), 1 << 20);
+    while (i < n) {
+      auto c = static_cast<unsigned char>(bytes[i]);
+      if (!latin(c) && c < 0x80) {
+        ++i;
+        continue;
+      }
+      std::size_t word_high = 0;
+      bool has_latin = false;
+      while (i < n) {
+        c = static_cast<unsigned char>(bytes[i]);
+        if (c >= 0x80) {
+          ++word_high;
+        } else if (latin(c)) {
+          has_latin = true;
+        } else {
+          break;
+        }
+        ++i;
+      }
+      high += word_high;
+      if (has_latin) in_latin_words += word_high;
+    }
+    if (in_latin_words * 2 > high) return "WINDOWS-1252";
+  }
+  double s1251 = score(bytes, cp1251_table()) + 1.0;  // windows-1251 is the likelier a priori
   double skoi8 = score(bytes, koi8_table());
-  if (std::fabs(s1251 - skoi8) < 1.0) {
+  if (std::fabs(s1251 - skoi8) < 3.0) {
     if (hint == "KOI8-R" || hint == "KOI8-U") return "KOI8-R";
     if (hint == "WINDOWS-1251") return "WINDOWS-1251";
   }
@@ -405,7 +499,7 @@ std::string to_utf8(std::string_view bytes, std::string_view declared_label,
         i += n;
       }
     }
-    if (invalid > valid_multi) {
+    if (invalid > valid_multi && invalid >= 3) {
       use = detect_charset(bytes, hint);
       add_defect(defects, what, "invalid utf-8, read as " + use);
     } else {

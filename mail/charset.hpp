@@ -23,8 +23,10 @@ bool is_ascii(std::string_view bytes);
 bool is_valid_utf8(std::string_view bytes);
 
 /// Guesses the charset of undeclared bytes: "US-ASCII" for 7-bit input, "UTF-8" when the bytes
-/// are valid UTF-8, otherwise "WINDOWS-1251" or "KOI8-R" by Russian letter frequencies and
-/// letter case. `hint` (a canonical name, e.g. the body's declared charset) wins a close call.
+/// are valid UTF-8, otherwise "WINDOWS-1251" or "KOI8-R" by Russian letter and letter-pair
+/// frequencies and letter case. `hint` (a canonical name, e.g. the body's declared charset)
+/// wins a close call between those two, and is taken as is when it is any other 8-bit
+/// charset. 8-bit letters mostly inside Latin words ("J\xFCrgen") give "WINDOWS-1252".
 std::string detect_charset(std::string_view bytes, std::string_view hint = {});
 
 /// Converts `bytes` from `canonical` (a canonical_charset() result) to UTF-8. Undecodable

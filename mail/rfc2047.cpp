@@ -23,9 +23,9 @@ bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 struct Token {
   bool word = false;
-  std::string bytes;      // raw text, or the decoded bytes of an encoded-word
-  std::string charset;    // canonical, "" if unknown (encoded-words only)
-  std::string label;      // charset as written (encoded-words only)
+  std::string bytes;    // raw text, or the decoded bytes of an encoded-word
+  std::string charset;  // canonical, "" if unknown (encoded-words only)
+  std::string label;    // charset as written (encoded-words only)
 };
 
 // Finds "?=" at or after `from`, remembering the last answer so that a header full of "=?"
@@ -160,7 +160,8 @@ std::string decode_header_text(std::string_view raw, std::vector<std::string>* d
           break;
         }
       }
-      bool between_words = i > 0 && i + 1 < tokens.size() && tokens[i - 1].word && tokens[i + 1].word;
+      bool between_words =
+          i > 0 && i + 1 < tokens.size() && tokens[i - 1].word && tokens[i + 1].word;
       if (!(only_ws && between_words)) {
         out += any_8bit ? to_utf8(t.bytes, raw_charset) : t.bytes;
       }

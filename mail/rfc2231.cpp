@@ -67,8 +67,8 @@ struct Piece {
 };
 
 struct Collected {
-  std::optional<Piece> plain;      // name=
-  std::optional<Piece> star;       // name*=
+  std::optional<Piece> plain;       // name=
+  std::optional<Piece> star;        // name*=
   std::map<unsigned, Piece> parts;  // name*N= / name*N*=
 };
 
@@ -105,8 +105,9 @@ ParamHeader parse_param_header(std::string_view raw, std::vector<std::string>* d
   std::map<std::string, Collected> collected;
   std::size_t count = 0;
   while (i < raw.size()) {
-    if (raw[i] == ';') ++i;
-    i = skip_cfws(raw, i);
+    while (i < raw.size() && (raw[i] == ';' || is_ws(raw[i]) || raw[i] == '(')) {
+      i = raw[i] == '(' ? skip_cfws(raw, i) : i + 1;
+    }
     if (i >= raw.size()) break;
     // Name.
     std::size_t nb = i;

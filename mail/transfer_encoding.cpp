@@ -36,6 +36,9 @@ TransferEncoding parse_transfer_encoding(std::string_view value) {
   if (contains_ci(v, "quoted-printable") || contains_ci(v, "quoted_printable")) {
     return TransferEncoding::kQuotedPrintable;
   }
+  if (contains_ci(v, "uue")) {  // x-uuencode, uuencode, x-uue
+    return TransferEncoding::kUuencode;
+  }
   if (contains_ci(v, "7bit") || contains_ci(v, "8bit") || contains_ci(v, "binary") ||
       contains_ci(v, "7-bit") || contains_ci(v, "8-bit")) {
     return TransferEncoding::kIdentity;
@@ -59,12 +62,58 @@ std::string decode_quoted_printable(std::string_view in) {
   return out;
 }
 
+std::string decode_uuencode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  std::size_t pos = 0;
+  // Skip to the "begin" line when there is one.
+  for (std::size_t p = 0; p < in.size();) {
+    std::size_t e = in.find('\n', p);
+    std::string_view line = in.substr(p, (e == std::string_view::npos ? in.size() : e) - p);
+    if (line.substr(0, 6) == "begin ") {
+      pos = e == std::string_view::npos ? in.size() : e + 1;
+      break;
+    }
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) break;  // no begin line
+    p = e == std::string_view::npos ? in.size() : e + 1;
+  }
+  auto val = [](char c) { return static_cast<unsigned>((c - ' ') & 0x3F); };
+  while (pos < in.size()) {
+    std::size_t e = in.find('\n', pos);
+    std::string_view line = in.substr(pos, (e == std::string_view::npos ? in.size() : e) - pos);
+    pos = e == std::string_view::npos ? in.size() : e + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (line == "end") break;
+    std::size_t n = val(line[0]);
+    std::size_t i = 1;
+    std::size_t produced = 0;
+    while (produced < n) {
+      unsigned c[4];
+      for (int k = 0; k < 4; ++k) {
+        c[k] = i + static_cast<std::size_t>(k) < line.size()
+                   ? val(line[i + static_cast<std::size_t>(k)])
+                   : 0;
+      }
+      i += 4;
+      unsigned char b[3] = {static_cast<unsigned char>((c[0] << 2) | (c[1] >> 4)),
+                            static_cast<unsigned char>((c[1] << 4) | (c[2] >> 2)),
+                            static_cast<unsigned char>((c[2] << 6) | c[3])};
+      for (int k = 0; k < 3 && produced < n; ++k, ++produced)
+        out.push_back(static_cast<char>(b[k]));
+    }
+  }
+  return out;
+}
+
 std::string decode_transfer(std::string_view body, TransferEncoding te) {
   switch (te) {
     case TransferEncoding::kBase64:
       return decode_base64(body);
     case TransferEncoding::kQuotedPrintable:
       return decode_quoted_printable(body);
+    case TransferEncoding::kUuencode:
+      return decode_uuencode(body);
     case TransferEncoding::kIdentity:
     case TransferEncoding::kUnknown:
       break;
