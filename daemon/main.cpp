@@ -101,7 +101,6 @@ int cmd_case_list(const Config& config, const std::vector<std::string>& words) {
     }
   }
   mailgate::storage::Store store(config.database.url, config.database.password);
-  store.migrate();
   auto cases = store.list_cases(config.registration.timezone);
   if (json) {
     for (const auto& c : cases) std::cout << mailgate::daemon::case_json(c) << "\n";

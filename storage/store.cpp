@@ -146,7 +146,10 @@ int Store::migrate() {
   return guarded("migrate", [&] {
     int applied = 0;
     {
+      // CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin (both may try to
+      // create the type): serialise on the same lock the migrations take.
       pqxx::work w(*conn_);
+      w.exec("SELECT pg_advisory_xact_lock(7407001)");
       w.exec(
           "CREATE TABLE IF NOT EXISTS schema_migrations ("
           " version integer PRIMARY KEY, name text NOT NULL,"

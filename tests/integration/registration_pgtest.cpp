@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <iostream>
+#include <thread>
+
 #include "harness.hpp"
 #include "mail/digest.hpp"
 #include "storage/store.hpp"
@@ -60,6 +64,30 @@ TEST(Registration, GaplessWithinYearAndRestartsInNewYear) {
   auto state = store.mailbox_state("INBOX");
   ASSERT_TRUE(state);
   EXPECT_EQ(state->last_uid, 9u);
+}
+
+// Regression: `case list` and a starting daemon migrated at the same moment and one failed
+// with a duplicate pg_type row from CREATE TABLE IF NOT EXISTS.
+TEST(Registration, ConcurrentMigrationsBothSucceed) {
+  Sandbox sb;
+  for (int round = 0; round < 5; ++round) {
+    sb.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        try {
+          Store store(sb.env("PGURL"), "");
+          store.migrate();
+        } catch (const std::exception& e) {
+          ++failures;
+          std::cerr << e.what() << "\n";
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+  }
 }
 
 TEST(Registration, RefusedBatchRollsBackWithoutGaps) {
