@@ -84,6 +84,7 @@ void Intake::process_batch(const std::vector<std::uint32_t>& uids, PassResult& r
     process_single_retry(uid, it->second, result);
   }
 
+  auto t0 = std::chrono::steady_clock::now();
   std::vector<std::pair<std::uint32_t, std::string>> fetched;
   for (auto uid : first_try) {
     if (stop_) break;
@@ -100,14 +101,23 @@ void Intake::process_batch(const std::vector<std::uint32_t>& uids, PassResult& r
   }
   if (fetched.empty()) return;
 
+  auto t1 = std::chrono::steady_clock::now();
   std::vector<std::uint32_t> counted;
   for (const auto& f : fetched) counted.push_back(f.first);
   store_.count_attempts(settings_.mailbox, uidvalidity_, counted);
 
+  auto t2 = std::chrono::steady_clock::now();
   std::vector<storage::Incoming> batch;
   batch.reserve(fetched.size());
   for (auto& [uid, raw] : fetched) batch.push_back(make_incoming(uid, std::move(raw), true));
-  move_registered(register_with_fallback(batch), result);
+  auto t3 = std::chrono::steady_clock::now();
+  auto regs = register_with_fallback(batch);
+  auto t4 = std::chrono::steady_clock::now();
+  move_registered(regs, result);
+  auto t5 = std::chrono::steady_clock::now();
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  spdlog::debug("batch of {}: fetch {:.1f} ms, count {:.1f} ms, parse {:.1f} ms, register {:.1f} ms, move {:.1f} ms",
+                batch.size(), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
 }
 
 void Intake::process_single_retry(std::uint32_t uid, int attempts, PassResult& result) {

@@ -260,3 +260,48 @@ TEST(Intake, SigtermStopsADaemonCleanly) {
 }
 
 }  // namespace
+
+namespace {
+
+/// A copy of the sandbox config with some lines replaced.
+fs::path edited_config(const Sandbox& sb, const std::string& name,
+                       const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::ifstream in(sb.config());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& [from, to] : edits) {
+    auto pos = text.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  }
+  auto path = sb.dir() / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Intake, StartTlsWorksAndCertificatesAreVerified) {
+  Sandbox sb;
+  sb.deliver(mailgate::test::write_messages(sb.dir() / "msgs",
+                                            {mailgate::test::synthetic_message(1)}));
+  auto bin = mailgate::test::mailgate_binary().string();
+
+  // The sandbox certificate is not in the system trust store: without our CA file the
+  // connection must be refused, never silently accepted.
+  auto no_ca = edited_config(sb, "no-ca.toml", {{"ca_file = \"" + sb.env("CA_FILE") + "\"",
+                                                  "ca_file = \"\""}});
+  auto r = mailgate::test::run({bin, "--config", no_ca.string(), "run", "--once"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot reach the IMAP server"), std::string::npos) << r.err;
+  EXPECT_EQ(sb.count("INBOX"), 1u);
+
+  // STARTTLS on the plain port, verified with the sandbox CA.
+  auto starttls = edited_config(
+      sb, "starttls.toml",
+      {{"port = " + sb.env("IMAPS_PORT"), "port = " + sb.env("IMAP_PORT")},
+       {"security = \"imaps\"", "security = \"starttls\""}});
+  r = mailgate::test::run({bin, "--config", starttls.string(), "run", "--once"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sb.count("INBOX"), 0u);
+  EXPECT_EQ(std::stoul(sb.sql("SELECT count(*) FROM cases")[0][0]), 1u);
+}
+
+}  // namespace
