@@ -36,8 +36,8 @@ std::string pad(const std::string& s, std::size_t width) {
 }
 
 std::string one_line(std::string s) {
-  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; },
-                  ' ');
+  std::replace_if(
+      s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
   return s;
 }
 
@@ -54,8 +54,8 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
                                          "Вложений"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : cases) {
-    std::string from = c.from_name.empty() ? c.from_address
-                                           : c.from_name + " <" + c.from_address + ">";
+    std::string from =
+        c.from_name.empty() ? c.from_address : c.from_name + " <" + c.from_address + ">";
     std::string when = c.received_at.substr(0, 16);
     std::replace(when.begin(), when.end(), 'T', ' ');
     std::string subject = c.status == "registered" ? c.subject : "[" + c.status + "] " + c.subject;

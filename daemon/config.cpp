@@ -1,12 +1,12 @@
 #include "daemon/config.hpp"
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "storage/regno.hpp"
 
@@ -159,8 +159,9 @@ Config load_config(const std::filesystem::path& file) {
   c.imap.security = security == "imaps"      ? mail::ImapSecurity::imaps
                     : security == "starttls" ? mail::ImapSecurity::starttls
                                              : mail::ImapSecurity::plaintext;
-  c.imap.port = static_cast<int>(
-      imap.integer("port", 1, 65535).value_or(c.imap.security == mail::ImapSecurity::imaps ? 993 : 143));
+  c.imap.port =
+      static_cast<int>(imap.integer("port", 1, 65535)
+                           .value_or(c.imap.security == mail::ImapSecurity::imaps ? 993 : 143));
   c.imap.ca_file = imap.string("ca_file").value_or("");
   c.imap.verify_peer = imap.boolean("verify_peer").value_or(true);
   auto user = imap.string("user");
@@ -170,7 +171,8 @@ Config load_config(const std::filesystem::path& file) {
   c.mailbox = imap.string("mailbox").value_or("INBOX");
   c.processed_folder = imap.string("processed_folder").value_or("Processed");
   c.quarantine_folder = imap.string("quarantine_folder").value_or("Quarantine");
-  c.imap.connect_timeout = std::chrono::seconds(imap.integer("connect_timeout", 1, 3600).value_or(15));
+  c.imap.connect_timeout =
+      std::chrono::seconds(imap.integer("connect_timeout", 1, 3600).value_or(15));
   c.imap.timeout = std::chrono::seconds(imap.integer("timeout", 1, 86400).value_or(120));
   imap.reject_unknown();
   if (c.processed_folder == c.mailbox || c.quarantine_folder == c.mailbox) {
@@ -187,10 +189,14 @@ Config load_config(const std::filesystem::path& file) {
   db.reject_unknown();
 
   TableReader intake(file, root, "intake");
-  c.intake.poll_interval = std::chrono::seconds(intake.integer("poll_interval", 1, 86400).value_or(30));
-  c.intake.batch_size = static_cast<std::size_t>(intake.integer("batch_size", 1, 10000).value_or(100));
-  c.intake.max_parse_attempts = static_cast<int>(intake.integer("max_parse_attempts", 1, 100).value_or(3));
-  c.intake.max_backoff = std::chrono::seconds(intake.integer("max_backoff", 1, 86400).value_or(600));
+  c.intake.poll_interval =
+      std::chrono::seconds(intake.integer("poll_interval", 1, 86400).value_or(30));
+  c.intake.batch_size =
+      static_cast<std::size_t>(intake.integer("batch_size", 1, 10000).value_or(100));
+  c.intake.max_parse_attempts =
+      static_cast<int>(intake.integer("max_parse_attempts", 1, 100).value_or(3));
+  c.intake.max_backoff =
+      std::chrono::seconds(intake.integer("max_backoff", 1, 86400).value_or(600));
   intake.reject_unknown();
 
   TableReader reg(file, root, "registration");

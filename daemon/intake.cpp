@@ -10,7 +10,10 @@ namespace mailgate::daemon {
 
 Intake::Intake(mail::ImapSession& imap, storage::Store& store, IntakeSettings settings,
                Parser parser, const std::atomic<bool>& stop)
-    : imap_(imap), store_(store), settings_(std::move(settings)), parser_(std::move(parser)),
+    : imap_(imap),
+      store_(store),
+      settings_(std::move(settings)),
+      parser_(std::move(parser)),
       stop_(stop) {}
 
 void Intake::prepare() {
@@ -116,8 +119,10 @@ void Intake::process_batch(const std::vector<std::uint32_t>& uids, PassResult& r
   move_registered(regs, result);
   auto t5 = std::chrono::steady_clock::now();
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  spdlog::debug("batch of {}: fetch {:.1f} ms, count {:.1f} ms, parse {:.1f} ms, register {:.1f} ms, move {:.1f} ms",
-                batch.size(), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
+  spdlog::debug(
+      "batch of {}: fetch {:.1f} ms, count {:.1f} ms, parse {:.1f} ms, register {:.1f} ms, move "
+      "{:.1f} ms",
+      batch.size(), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
 }
 
 void Intake::process_single_retry(std::uint32_t uid, int attempts, PassResult& result) {

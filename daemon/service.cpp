@@ -28,8 +28,8 @@ class Backoff {
  public:
   Backoff(std::chrono::seconds first, std::chrono::seconds max) : first_(first), max_(max) {}
   std::chrono::milliseconds next() {
-    std::chrono::seconds base = std::min<std::chrono::seconds>(
-        max_, first_ * (1LL << std::min(failures_, 20)));
+    std::chrono::seconds base =
+        std::min<std::chrono::seconds>(max_, first_ * (1LL << std::min(failures_, 20)));
     ++failures_;
     std::uniform_real_distribution<double> jitter(0.5, 1.0);
     return std::chrono::milliseconds(static_cast<long long>(

@@ -3,9 +3,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <ctime>
-#include <charconv>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -117,9 +117,9 @@ ImapSession::ImapSession(ImapSettings settings) : impl_(std::make_unique<Impl>()
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_USERNAME, s.user.c_str());
   curl_easy_setopt(c, CURLOPT_PASSWORD, s.password.c_str());
-  curl_easy_setopt(c, CURLOPT_USE_SSL, s.security == ImapSecurity::starttls
-                                           ? static_cast<long>(CURLUSESSL_ALL)
-                                           : static_cast<long>(CURLUSESSL_NONE));
+  curl_easy_setopt(c, CURLOPT_USE_SSL,
+                   s.security == ImapSecurity::starttls ? static_cast<long>(CURLUSESSL_ALL)
+                                                        : static_cast<long>(CURLUSESSL_NONE));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, s.verify_peer ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, s.verify_peer ? 2L : 0L);
   if (!s.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, s.ca_file.c_str());

@@ -1,7 +1,7 @@
 #include "storage/store.hpp"
 
-#include <nlohmann/json.hpp>
 #include <libpq-fe.h>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <regex>
@@ -73,7 +73,11 @@ std::string clean(const std::string& s) {
       ++i;
       continue;
     }
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
     bool ok = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; ok && k < len; ++k) {
       ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
@@ -105,7 +109,8 @@ std::optional<std::string> clean_opt(const std::optional<std::string>& s) {
 
 nlohmann::json addresses(const std::vector<mail::Address>& list) {
   auto out = nlohmann::json::array();
-  for (const auto& a : list) out.push_back({{"name", clean(a.name)}, {"address", clean(a.address)}});
+  for (const auto& a : list)
+    out.push_back({{"name", clean(a.name)}, {"address", clean(a.address)}});
   return out;
 }
 
@@ -328,10 +333,10 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
       epochs.push_back(epoch_seconds(in.received_at));
     }
     std::set<std::uint32_t> done;
-    for (const auto& row : w.exec_params(
-             "SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2"
-             " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
-             mailbox, uidvalidity, nlohmann::json(uids).dump())) {
+    for (const auto& row :
+         w.exec_params("SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2"
+                       " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+                       mailbox, uidvalidity, nlohmann::json(uids).dump())) {
       done.insert(row[0].as<std::uint32_t>());
     }
 
@@ -378,8 +383,10 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
                                  {"nested", a.nested}});
         }
       }
-      nlohmann::json detail = {{"mailbox", mailbox}, {"uidvalidity", uidvalidity},
-                               {"uid", in.uid}, {"sha256", in.sha256}};
+      nlohmann::json detail = {{"mailbox", mailbox},
+                               {"uidvalidity", uidvalidity},
+                               {"uid", in.uid},
+                               {"sha256", in.sha256}};
       if (m == nullptr) detail["parse_error"] = clean(in.parse_error);
       w.exec_prepared(
           "register_message", mailbox, uidvalidity, in.uid,

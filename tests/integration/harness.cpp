@@ -230,8 +230,7 @@ std::string synthetic_message(int n) {
     << "MIME-Version: 1.0\r\n"
     << "Content-Type: text/plain; charset=utf-8\r\n"
     << "Content-Transfer-Encoding: 8bit\r\n\r\n"
-    << "Добрый день! Прошу разъяснить порядок заполнения справки о доходах. Номер " << n
-    << ".\r\n";
+    << "Добрый день! Прошу разъяснить порядок заполнения справки о доходах. Номер " << n << ".\r\n";
   return m.str();
 }
 

@@ -23,7 +23,8 @@ struct RunResult {
 };
 
 /// Runs a command to completion, capturing stdout and stderr.
-RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+RunResult run(const std::vector<std::string>& argv,
+              const std::map<std::string, std::string>& env = {});
 
 /// A child running in the background (stderr and stdout go to `log_file`).
 class Child {
@@ -45,7 +46,7 @@ class Child {
 
 class Sandbox {
  public:
-  Sandbox();  ///< `scripts/sandbox up` in a fresh directory under the build tree
+  Sandbox();   ///< `scripts/sandbox up` in a fresh directory under the build tree
   ~Sandbox();  ///< `scripts/sandbox down`, then removes the directory
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;

@@ -85,8 +85,8 @@ TEST(Intake, RegistersCorpusExactlyOnceByteIdentical) {
   r = sb.mailgate({"case", "list", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 200);
-  for (const char* key : {"\"regno\"", "\"received_at\"", "\"from\"", "\"subject\"",
-                          "\"status\"", "\"sha256\"", "\"message_id\""}) {
+  for (const char* key : {"\"regno\"", "\"received_at\"", "\"from\"", "\"subject\"", "\"status\"",
+                          "\"sha256\"", "\"message_id\""}) {
     EXPECT_NE(r.out.find(key), std::string::npos) << key;
   }
 }
@@ -193,9 +193,9 @@ TEST(Intake, UidValidityChangeNeitherLosesNorDuplicates) {
     again = mailgate::test::write_messages(sb.dir() / "b", raw);
   }
   sb.deliver(again);
-  auto doveadm = mailgate::test::run(
-      {"doveadm", "-c", sb.env("DOVECOT_CONF"), "mailbox", "update", "-u", "work",
-       "--uid-validity", std::to_string(std::stoul(old_validity) + 1000), "INBOX"});
+  auto doveadm = mailgate::test::run({"doveadm", "-c", sb.env("DOVECOT_CONF"), "mailbox", "update",
+                                      "-u", "work", "--uid-validity",
+                                      std::to_string(std::stoul(old_validity) + 1000), "INBOX"});
   ASSERT_EQ(doveadm.exit_code, 0) << doveadm.err;
 
   auto r = sb.mailgate({"run", "--once"});
@@ -232,8 +232,8 @@ TEST(Intake, WrongPasswordGivesClearErrorNotCrash) {
   EXPECT_EQ(r.err.find("not-the-password"), std::string::npos) << "password leaked into the log";
 
   // As a daemon it keeps retrying with backoff and stops cleanly on SIGTERM.
-  Child daemon({mailgate::test::mailgate_binary().string(), "--config", config.string(), "run"},
-               {}, sb.dir() / "retry.log");
+  Child daemon({mailgate::test::mailgate_binary().string(), "--config", config.string(), "run"}, {},
+               sb.dir() / "retry.log");
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_TRUE(daemon.running()) << "the daemon gave up instead of retrying";
   daemon.signal(SIGTERM);
@@ -248,7 +248,15 @@ TEST(Intake, SigtermStopsADaemonCleanly) {
   for (int i = 0; i < 300; ++i) texts.push_back(mailgate::test::synthetic_message(i));
   sb.deliver(mailgate::test::write_messages(sb.dir() / "msgs", texts));
   Child daemon(sb.mailgate_argv({"run"}), {}, sb.dir() / "daemon.log");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Stop it in the middle of its work: once it has registered something (a daemon killed
+  // before it installed its handlers would only show a slow start on a loaded machine).
+  auto log = sb.dir() / "daemon.log";
+  for (int i = 0; i < 600 && daemon.running(); ++i) {
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("registered as") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   daemon.signal(SIGTERM);
   auto r = daemon.wait();
   EXPECT_EQ(r.exit_code, 0) << r.out;
@@ -280,24 +288,24 @@ fs::path edited_config(const Sandbox& sb, const std::string& name,
 
 TEST(Intake, StartTlsWorksAndCertificatesAreVerified) {
   Sandbox sb;
-  sb.deliver(mailgate::test::write_messages(sb.dir() / "msgs",
-                                            {mailgate::test::synthetic_message(1)}));
+  sb.deliver(
+      mailgate::test::write_messages(sb.dir() / "msgs", {mailgate::test::synthetic_message(1)}));
   auto bin = mailgate::test::mailgate_binary().string();
 
   // The sandbox certificate is not in the system trust store: without our CA file the
   // connection must be refused, never silently accepted.
-  auto no_ca = edited_config(sb, "no-ca.toml", {{"ca_file = \"" + sb.env("CA_FILE") + "\"",
-                                                  "ca_file = \"\""}});
+  auto no_ca = edited_config(sb, "no-ca.toml",
+                             {{"ca_file = \"" + sb.env("CA_FILE") + "\"", "ca_file = \"\""}});
   auto r = mailgate::test::run({bin, "--config", no_ca.string(), "run", "--once"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("cannot reach the IMAP server"), std::string::npos) << r.err;
   EXPECT_EQ(sb.count("INBOX"), 1u);
 
   // STARTTLS on the plain port, verified with the sandbox CA.
-  auto starttls = edited_config(
-      sb, "starttls.toml",
-      {{"port = " + sb.env("IMAPS_PORT"), "port = " + sb.env("IMAP_PORT")},
-       {"security = \"imaps\"", "security = \"starttls\""}});
+  auto starttls =
+      edited_config(sb, "starttls.toml",
+                    {{"port = " + sb.env("IMAPS_PORT"), "port = " + sb.env("IMAP_PORT")},
+                     {"security = \"imaps\"", "security = \"starttls\""}});
   r = mailgate::test::run({bin, "--config", starttls.string(), "run", "--once"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(sb.count("INBOX"), 0u);

@@ -40,7 +40,8 @@ TEST(Registration, GaplessWithinYearAndRestartsInNewYear) {
   mailgate::storage::RegistrationSettings settings;  // УПК-{year}-{seq:06}, Europe/Moscow
 
   std::vector<Incoming> batch;
-  for (std::uint32_t uid = 1; uid <= 5; ++uid) batch.push_back(incoming(uid, "2026-06-01T10:00:00"));
+  for (std::uint32_t uid = 1; uid <= 5; ++uid)
+    batch.push_back(incoming(uid, "2026-06-01T10:00:00"));
   auto regs = store.register_batch("INBOX", 77, batch, settings);
   ASSERT_EQ(regs.size(), 5u);
   EXPECT_EQ(regs[0].regno, "УПК-2026-000001");
@@ -116,7 +117,8 @@ TEST(Registration, TextThatPostgresRefusesIsCleaned) {
   store.migrate();
   store.reset_mailbox_state("INBOX", 1, 0);
   auto in = incoming(1, "2026-03-01T10:00:00");
-  in.parsed->subject = std::string("bad\0nul \xff\xfe byte", 17);
+  static const char kBad[] = "bad\0nul \xff\xfe byte";
+  in.parsed->subject = std::string(kBad, sizeof kBad - 1);
   in.parsed->date = "99999-01-01T00:00:00+03:00";
   auto regs = store.register_batch("INBOX", 1, {in}, {});
   EXPECT_FALSE(regs[0].regno.empty());
