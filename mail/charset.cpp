@@ -91,9 +91,12 @@ constexpr std::array<Alias, 52> kAliases{{
     {"tis-620", "TIS-620"},
 }};
 
+// iconv_open's failure value, (iconv_t)-1 by its API.
+const iconv_t kIconvError = reinterpret_cast<iconv_t>(-1);  // NOLINT(performance-no-int-to-ptr)
+
 bool iconv_knows(const std::string& name) {
   iconv_t cd = iconv_open("UTF-8", name.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  if (cd == kIconvError) return false;
   iconv_close(cd);
   return true;
 }
@@ -373,7 +376,7 @@ std::string detect_charset(std::string_view bytes, std::string_view hint) {
   // A charset the message declares elsewhere (other than the two we can tell apart) is better
   // evidence than any guess: raw headers come from the program that wrote the body.
   if (!hint.empty() && hint != "WINDOWS-1251" && hint != "KOI8-R" && hint != "UTF-8" &&
-      hint != "US-ASCII") {
+      hint != "US-ASCII" && ascii_compatible(hint)) {
     return std::string(hint);
   }
   // 8-bit letters inside words that also have Latin letters ("J\xFCrgen", "Forma\xE7\xE3o")
@@ -421,7 +424,7 @@ std::optional<std::string> convert_to_utf8(std::string_view bytes, std::string_v
   if (bytes.empty()) return std::string();
   std::string name(canonical);
   iconv_t cd = iconv_open("UTF-8", name.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  if (cd == kIconvError) return std::nullopt;
   std::string out;
   out.resize(bytes.size() * 2 + 16);
   char* in = const_cast<char*>(bytes.data());

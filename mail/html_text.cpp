@@ -412,7 +412,7 @@ std::string html_to_text(std::string_view s) {
 }
 
 std::string html_meta_charset(std::string_view html) {
-  std::string_view s = html.substr(0, 64 * 1024);
+  std::string_view s = html.substr(0, std::size_t{64} * 1024);
   std::size_t i = 0;
   while (i < s.size()) {
     std::size_t lt = s.find('<', i);

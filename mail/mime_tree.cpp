@@ -133,7 +133,7 @@ class Splitter {
   }
 
   // Reads header fields; true if a blank line ended them.
-  bool read_header(MimeNode& node) {
+  bool read_header(MimeNode& node, bool may_have_envelope) {
     std::size_t header_bytes = 0;
     bool header_capped = false;
     bool line_capped = false;
@@ -149,7 +149,7 @@ class Splitter {
         bool close = false;
         if (match_delimiter(content, close) >= 0) return false;  // part without a body
       }
-      if (header_bytes == 0 && content.substr(0, 5) == "From " &&
+      if (may_have_envelope && header_bytes == 0 && content.substr(0, 5) == "From " &&
           content.find_first_not_of(' ', 4) != std::string_view::npos &&
           content[content.find_first_not_of(' ', 4)] != ':') {
         pos_ = l.next;  // an mbox envelope line at the top of an enclosed message
@@ -236,7 +236,10 @@ class Splitter {
     if (parent != kNoParent) tree_.nodes[parent].children.push_back(idx);
 
     last_void_ = false;
-    bool separated = read_header(tree_.nodes[idx]);
+    // A whole message (not a MIME part) may start with an mbox "From " line.
+    bool whole_message =
+        parent == kNoParent || tree_.nodes[parent].kind == MimeNode::Kind::kMessage;
+    bool separated = read_header(tree_.nodes[idx], whole_message);
     for (HeaderField& f : tree_.nodes[idx].header) {
       std::string_view t = trim(f.value);
       if (t.size() != f.value.size()) f.value = std::string(t);

@@ -1,5 +1,7 @@
 #include "mail/parse.hpp"
 
+#include <algorithm>
+
 #include "mail/address.hpp"
 #include "mail/charset.hpp"
 #include "mail/date.hpp"
@@ -302,6 +304,35 @@ class MessageBuilder {
   std::size_t text_node_ = kNone;
 };
 
+// Every string leaves as valid UTF-8 without NUL characters (PostgreSQL text refuses NUL).
+void clean(std::string& s) {
+  if (!is_valid_utf8(s)) s = sanitize_utf8(s);
+  if (s.find('\0') != std::string::npos) s.erase(std::remove(s.begin(), s.end(), '\0'), s.end());
+}
+
+void clean(Address& a) {
+  clean(a.name);
+  clean(a.address);
+}
+
+void clean(Message& m) {
+  clean(m.message_id);
+  if (m.from) clean(*m.from);
+  for (auto* list : {&m.to, &m.cc, &m.reply_to}) {
+    for (Address& a : *list) clean(a);
+  }
+  clean(m.subject);
+  if (m.in_reply_to) clean(*m.in_reply_to);
+  for (std::string& r : m.references) clean(r);
+  if (m.auto_submitted) clean(*m.auto_submitted);
+  clean(m.text);
+  for (Attachment& a : m.attachments) {
+    clean(a.filename);
+    clean(a.content_type);
+  }
+  for (std::string& d : m.defects) clean(d);
+}
+
 }  // namespace
 
 Message parse_message(std::string_view raw, const ParseLimits& limits) {
@@ -321,6 +352,7 @@ Message parse_message(std::string_view raw, const ParseLimits& limits) {
     msg.defects.push_back("no header fields");
   }
   MessageBuilder(tree, msg).build();
+  clean(msg);
   if (msg.defects.size() > kMaxDefects) {
     std::size_t dropped = msg.defects.size() - kMaxDefects;
     msg.defects.resize(kMaxDefects);

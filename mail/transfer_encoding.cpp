@@ -1,9 +1,10 @@
 #include "mail/transfer_encoding.hpp"
 
-#include <mimetic/codec/base64.h>
 #include <mimetic/codec/code.h>
 #include <mimetic/codec/qp.h>
 
+#include <array>
+#include <cstdint>
 #include <iterator>
 
 namespace mailgate::mail {
@@ -46,11 +47,49 @@ TransferEncoding parse_transfer_encoding(std::string_view value) {
   return TransferEncoding::kUnknown;
 }
 
+// Our own base64 loop (same leniency as mimetic::Base64::Decoder: characters outside the
+// alphabet are skipped, '=' ends a quantum, so concatenated padded chunks decode) writing into
+// a preallocated buffer: attachments are mostly base64 and this is the hot path.
 std::string decode_base64(std::string_view in) {
+  static constexpr auto kTable = [] {
+    std::array<signed char, 256> t{};
+    for (auto& v : t) v = -1;
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+      t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
+    }
+    t[static_cast<unsigned char>('=')] = -2;
+    return t;
+  }();
   std::string out;
-  out.reserve(in.size() / 4 * 3 + 3);
-  mimetic::Base64::Decoder decoder;
-  mimetic::decode(in.begin(), in.end(), decoder, std::back_inserter(out));
+  out.resize(in.size() / 4 * 3 + 3);
+  char* o = out.data();
+  std::uint32_t acc = 0;
+  int n = 0;
+  for (unsigned char c : in) {
+    signed char v = kTable[c];
+    if (v >= 0) {
+      acc = (acc << 6) | static_cast<std::uint32_t>(v);
+      if (++n == 4) {
+        *o++ = static_cast<char>(acc >> 16);
+        *o++ = static_cast<char>(acc >> 8);
+        *o++ = static_cast<char>(acc);
+        acc = 0;
+        n = 0;
+      }
+    } else if (v == -2 && n > 0) {
+      // Padding: emit the complete bytes of a partial quantum and start over.
+      if (n >= 2) *o++ = static_cast<char>(acc >> (6 * n - 8));
+      if (n == 3) *o++ = static_cast<char>(acc >> (6 * n - 16));
+      acc = 0;
+      n = 0;
+    }
+  }
+  // A missing final padding: keep what the last characters hold.
+  if (n >= 2) *o++ = static_cast<char>(acc >> (6 * n - 8));
+  if (n == 3) *o++ = static_cast<char>(acc >> (6 * n - 16));
+  out.resize(static_cast<std::size_t>(o - out.data()));
   return out;
 }
 

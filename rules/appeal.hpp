@@ -16,10 +16,10 @@ namespace mailgate::rules {
 struct ClientProfile {
   bool known = false;
   std::string full_name;
-  std::string position;           ///< as written in the directory, "Начальник сектора"
+  std::string position;  ///< as written in the directory, "Начальник сектора"
   std::string position_category;  ///< a category id from the directory, "head_of_executive_body"
-  std::string organisation;       ///< "Комитет финансов Ленинградской области"
-  std::string unit;               ///< the client's own structural unit
+  std::string organisation;  ///< "Комитет финансов Ленинградской области"
+  std::string unit;  ///< the client's own structural unit
 };
 
 /// An earlier case of the same sender, for the "likely repeat" check (59-FZ art. 11 p. 5).

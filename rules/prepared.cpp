@@ -1,5 +1,7 @@
 #include "rules/prepared.hpp"
 
+#include <cstdint>
+
 namespace mailgate::rules {
 
 void PreparedField::index(std::size_t stems) {
@@ -9,7 +11,8 @@ void PreparedField::index(std::size_t stems) {
   for (std::size_t i = 1; i < first_.size(); ++i) first_[i] += first_[i - 1];
   positions_.resize(words.size());
   std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
-  for (std::size_t i = 0; i < words.size(); ++i) positions_[next[words[i].stem]++] = std::uint32_t(i);
+  for (std::size_t i = 0; i < words.size(); ++i)
+    positions_[next[words[i].stem]++] = std::uint32_t(i);
 }
 
 std::string_view profile_text(const ClientProfile& profile, ProfileField field) {
@@ -32,8 +35,9 @@ PreparedAppeal prepare(const Appeal& appeal) {
   PreparedAppeal p;
   p.appeal = &appeal;
   auto stem = [&](PreparedField& field, std::string_view text) {
-    field.text = text;
-    field.words = stem_text(text, p.stems);
+    // Word offsets are 32-bit; the parser's limits keep messages far below 4 GB anyway.
+    field.text = text.substr(0, UINT32_MAX);
+    field.words = stem_text(field.text, p.stems);
   };
   if (appeal.message != nullptr) {
     stem(p.subject, appeal.message->subject);

@@ -5,6 +5,7 @@
 
 #include <libstemmer.h>
 
+#include <atomic>
 #include <stdexcept>
 
 namespace mailgate::rules {
@@ -49,7 +50,7 @@ void encode(char32_t cp, std::string& out) {
 
 /// Lower case for Latin, Latin-1 and Cyrillic; ё (either case) becomes е, because Russian
 /// writers use the two letters interchangeably.
-char32_t fold(char32_t cp) {
+inline char32_t fold(char32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
   if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;
   if (cp == 0x401 || cp == 0x451) return 0x435;
@@ -58,8 +59,9 @@ char32_t fold(char32_t cp) {
   return cp;
 }
 
-bool is_word_char(char32_t cp) {
-  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+inline bool is_word_char(char32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   if (cp >= 0xC0 && cp <= 0xFF) return cp != 0xD7 && cp != 0xF7;
   return cp >= 0x400 && cp <= 0x52F && !(cp >= 0x482 && cp <= 0x489);
 }
@@ -87,13 +89,17 @@ class ThreadStemmer {
   ThreadStemmer(const ThreadStemmer&) = delete;
   ThreadStemmer& operator=(const ThreadStemmer&) = delete;
 
-  const std::string& stem(std::string_view folded) {
-    auto it = memo_.find(folded);
-    if (it != memo_.end()) return it->second;
-    // The memo only grows with new word forms; a cap keeps a flood of junk words (base64
-    // pasted as text, say) from holding memory for the life of the process.
-    if (memo_.size() >= kMaxMemo) memo_.clear();
-    return memo_.emplace(std::string(folded), compute(folded)).first->second;
+  const std::string& stem(std::string_view folded) { return entry(folded).stem; }
+
+  /// The id of the word's stem in `table`: one hash lookup per word in the common case,
+  /// because the memo also keeps the id the stem got in the table last asked about.
+  std::uint32_t stem_id(std::string_view folded, StemTable& table) {
+    Entry& e = entry(folded);
+    if (e.generation != table.generation()) {
+      e.id = table.intern(e.stem);
+      e.generation = table.generation();
+    }
+    return e.id;
   }
 
   void clear() { memo_.clear(); }
@@ -118,9 +124,24 @@ class ThreadStemmer {
     return std::string(reinterpret_cast<const char*>(out), std::size_t(sb_stemmer_length(s)));
   }
 
+  struct Entry {
+    std::string stem;
+    std::uint64_t generation = 0;  ///< of the StemTable `id` belongs to; 0: none
+    std::uint32_t id = 0;
+  };
+
+  Entry& entry(std::string_view folded) {
+    auto it = memo_.find(folded);
+    if (it != memo_.end()) return it->second;
+    // The memo only grows with new word forms; a cap keeps a flood of junk words (base64
+    // pasted as text, say) from holding memory for the life of the process.
+    if (memo_.size() >= kMaxMemo) memo_.clear();
+    return memo_.emplace(std::string(folded), Entry{compute(folded)}).first->second;
+  }
+
   sb_stemmer* russian_;
   sb_stemmer* english_;
-  std::unordered_map<std::string, std::string, StringHash, StringEq> memo_;
+  std::unordered_map<std::string, Entry, StringHash, StringEq> memo_;
 };
 
 ThreadStemmer& thread_stemmer() {
@@ -128,39 +149,119 @@ ThreadStemmer& thread_stemmer() {
   return stemmer;
 }
 
+/// Appends a code point as UTF-8 to buf[len..cap); a character that does not fit is dropped
+/// (only absurdly long "words" reach the cap).
+inline void put(char32_t cp, char* buf, std::size_t& len, std::size_t cap) {
+  if (len + 4 > cap) return;
+  if (cp < 0x80) {
+    buf[len++] = char(cp);
+  } else if (cp < 0x800) {
+    buf[len++] = char(0xC0 | (cp >> 6));
+    buf[len++] = char(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    buf[len++] = char(0xE0 | (cp >> 12));
+    buf[len++] = char(0x80 | ((cp >> 6) & 0x3F));
+    buf[len++] = char(0x80 | (cp & 0x3F));
+  } else {
+    buf[len++] = char(0xF0 | (cp >> 18));
+    buf[len++] = char(0x80 | ((cp >> 12) & 0x3F));
+    buf[len++] = char(0x80 | ((cp >> 6) & 0x3F));
+    buf[len++] = char(0x80 | (cp & 0x3F));
+  }
+}
+
 /// Calls on_word(begin, end, folded) for every word of `text`; `folded` is only valid during
-/// the call.
+/// the call. This loop sees every byte of every message, so ASCII and two-byte Cyrillic take
+/// a short path and the folded word is built in a stack buffer.
 template <typename OnWord>
 void split_words(std::string_view text, OnWord&& on_word) {
-  std::string folded;
+  constexpr std::size_t kCap = 256;  // bytes of a folded word; longer words are cut
+  char folded[kCap];
+  std::size_t len = 0;
   std::size_t begin = 0;
   bool in_word = false;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (i < text.size()) {
     char32_t cp = 0;
-    std::size_t n = decode(text, i, cp);
+    std::size_t n = 0;
+    unsigned char b = bytes[i];
+    bool cyrillic =
+        (b == 0xD0 || b == 0xD1) && i + 1 < text.size() && (bytes[i + 1] & 0xC0) == 0x80;
+    // The two common cases inline: an ASCII letter or digit, a basic Cyrillic letter
+    // (U+0400..U+047F, all letters).
+    if ((b < 0x80 && is_word_char(b)) || cyrillic) {
+      if (!in_word) {
+        in_word = true;
+        begin = i;
+        len = 0;
+      }
+      if (len + 4 <= kCap) {
+        if (b < 0x80) {
+          folded[len++] = char(b >= 'A' && b <= 'Z' ? b + 32 : b);
+        } else {
+          char32_t c = fold((char32_t(b & 0x1F) << 6) | (bytes[i + 1] & 0x3F));
+          folded[len++] = char(0xC0 | (c >> 6));
+          folded[len++] = char(0x80 | (c & 0x3F));
+        }
+      }
+      i += b < 0x80 ? 1 : 2;
+      continue;
+    }
+    if (b < 0x80) {
+      cp = b;
+      n = 1;
+    } else {
+      n = decode(text, i, cp);
+    }
     if (n != 0 && is_word_char(cp)) {
       if (!in_word) {
         in_word = true;
         begin = i;
-        folded.clear();
+        len = 0;
       }
-      encode(fold(cp), folded);
+      put(fold(cp), folded, len, kCap);
     } else if (n != 0 && in_word && is_invisible_in_word(cp)) {
       // A decomposed й is и + combining breve; keep the letter it was meant to be.
-      if (cp == 0x306 && folded.size() >= 2 && folded.compare(folded.size() - 2, 2, "\xD0\xB8") == 0) {
-        folded.replace(folded.size() - 2, 2, "\xD0\xB9");
+      if (cp == 0x306 && len >= 2 && folded[len - 2] == '\xD0' && folded[len - 1] == '\xB8') {
+        folded[len - 1] = '\xB9';
       }
     } else if (in_word) {
       in_word = false;
-      on_word(begin, i, std::string_view(folded));
+      on_word(begin, i, std::string_view(folded, len));
     }
     i += n == 0 ? 1 : n;
   }
-  if (in_word) on_word(begin, text.size(), std::string_view(folded));
+  if (in_word) on_word(begin, text.size(), std::string_view(folded, len));
 }
 
 }  // namespace
+
+namespace {
+std::uint64_t next_generation() {
+  static std::atomic<std::uint64_t> counter{0};
+  return ++counter;
+}
+}  // namespace
+
+StemTable::StemTable() : generation_(next_generation()) {}
+
+StemTable::StemTable(StemTable&& other) noexcept
+    : ids_(std::move(other.ids_)), by_id_(std::move(other.by_id_)), generation_(other.generation_) {
+  other.ids_.clear();
+  other.by_id_.clear();
+  other.generation_ = next_generation();
+}
+
+StemTable& StemTable::operator=(StemTable&& other) noexcept {
+  ids_ = std::move(other.ids_);
+  by_id_ = std::move(other.by_id_);
+  generation_ = other.generation_;
+  other.ids_.clear();
+  other.by_id_.clear();
+  other.generation_ = next_generation();
+  return *this;
+}
 
 std::uint32_t StemTable::intern(std::string_view stem) {
   auto it = ids_.find(stem);
@@ -193,16 +294,14 @@ std::string fold_case(std::string_view utf8) {
   return out;
 }
 
-std::string stem_word(std::string_view folded_word) {
-  return thread_stemmer().stem(folded_word);
-}
+std::string stem_word(std::string_view folded_word) { return thread_stemmer().stem(folded_word); }
 
 std::vector<Word> stem_text(std::string_view text, StemTable& table) {
   ThreadStemmer& stemmer = thread_stemmer();
   std::vector<Word> words;
   words.reserve(text.size() / 8);
   split_words(text, [&](std::size_t begin, std::size_t end, std::string_view folded) {
-    words.push_back(Word{std::uint32_t(begin), std::uint32_t(end), table.intern(stemmer.stem(folded))});
+    words.push_back(Word{std::uint32_t(begin), std::uint32_t(end), stemmer.stem_id(folded, table)});
   });
   return words;
 }

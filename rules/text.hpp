@@ -29,6 +29,18 @@ struct StringEq {
 class StemTable {
  public:
   static constexpr std::uint32_t npos = UINT32_MAX;
+
+  StemTable();
+  /// Move-only: the stem memo remembers ids per table (by generation), so two tables must
+  /// never share a generation while their contents differ.
+  StemTable(StemTable&& other) noexcept;
+  StemTable& operator=(StemTable&& other) noexcept;
+  StemTable(const StemTable&) = delete;
+  StemTable& operator=(const StemTable&) = delete;
+
+  /// Unique to this table's contents; see ThreadStemmer in text.cpp.
+  std::uint64_t generation() const { return generation_; }
+
   std::uint32_t intern(std::string_view stem);
   /// The stem's id, or npos if no word of the text has it.
   std::uint32_t find(std::string_view stem) const;
@@ -38,6 +50,7 @@ class StemTable {
  private:
   std::unordered_map<std::string, std::uint32_t, StringHash, StringEq> ids_;
   std::vector<const std::string*> by_id_;  ///< map keys do not move, so pointers stay valid
+  std::uint64_t generation_;
 };
 
 /// One word of a text: its bytes in the original text and its stem.

@@ -660,3 +660,38 @@ TEST(Parse, OddTransferEncodingsAndUndeclaredCharset) {
   EXPECT_EQ(m.text, "Привет, мир!");
   EXPECT_FALSE(m.defects.empty());
 }
+
+TEST(Parse, UuencodedAttachment) {
+  std::string msg =
+      "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\n\r\ntext\r\n--b\r\nContent-Type: application/octet-stream; name=a.txt\r\n"
+      "Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin 644 "
+      "a.txt\r\n#86)C\r\n`\r\nend\r\n--b--\r\n";
+  mm::Message m = mm::parse_message(msg);
+  ASSERT_EQ(m.attachments.size(), 1u);
+  EXPECT_EQ(m.attachments[0].size, 3u);  // "abc"
+  EXPECT_EQ(m.attachments[0].sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Parse, NullSenderAndNulBytes) {
+  std::string msg =
+      std::string("From: MAILER DAEMON <>\r\nSubject: a=?utf-8?Q?=00?=b\r\n\r\nx\0y\r\n", 59);
+  mm::Message m = mm::parse_message(msg);
+  ASSERT_TRUE(m.from.has_value());
+  EXPECT_EQ(m.from->name, "MAILER DAEMON");
+  EXPECT_EQ(m.from->address, "");
+  EXPECT_EQ(m.subject, "ab");
+  EXPECT_EQ(m.text, "xy\n");
+}
+
+TEST(Parse, InlineNamedTextIsTheBodyWhenNothingElseIs) {
+  std::string msg =
+      "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; name=\"msg.txt\"\r\n\r\nfirst\r\n"
+      "--b\r\nContent-Type: text/plain; name=\"msg.txt\"\r\n\r\nsecond\r\n--b--\r\n";
+  mm::Message m = mm::parse_message(msg);
+  EXPECT_EQ(m.text, "first");
+  ASSERT_EQ(m.attachments.size(), 1u);
+  EXPECT_EQ(m.attachments[0].filename, "msg.txt");
+}
