@@ -84,14 +84,18 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
 }
 
 std::string case_json(const storage::CaseSummary& c) {
-  nlohmann::json j = {{"regno", c.regno},
-                      {"received_at", c.received_at},
-                      {"from", {{"name", c.from_name}, {"address", c.from_address}}},
-                      {"subject", c.subject},
-                      {"status", c.status},
-                      {"sha256", c.sha256},
-                      {"message_id", c.message_id},
-                      {"attachments", c.attachments}};
+  nlohmann::json j = {
+      {"regno", c.regno},
+      {"received_at", c.received_at},
+      {"from", {{"name", c.from_name}, {"address", c.from_address}}},
+      {"subject", c.subject},
+      {"status", c.status},
+      {"sha256", c.sha256},
+      {"message_id", c.message_id},
+      {"attachments", c.attachments},
+      {"urgency", c.urgency.empty() ? nlohmann::json() : nlohmann::json(c.urgency)},
+      {"topic", c.topic.empty() ? nlohmann::json() : nlohmann::json(c.topic)},
+      {"deadline", c.deadline.empty() ? nlohmann::json() : nlohmann::json(c.deadline)}};
   return j.dump();
 }
 

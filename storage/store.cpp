@@ -298,8 +298,10 @@ void Store::prepare_registration() {
       "  (x.f->>'size')::bigint, x.f->>'sha256', (x.f->>'nested')::boolean"
       "  FROM m, jsonb_array_elements($24::jsonb) WITH ORDINALITY AS x(f, ord)),"
       " k AS ("
-      "  INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status, received_at)"
-      "  SELECT $25, $26, $27, m.id, 'email', $28, m.received_at FROM m RETURNING id)"
+      "  INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status, received_at,"
+      "  urgency, score, topic, unit, officer, term, deadline, decision)"
+      "  SELECT $25, $26, $27, m.id, 'email', $28, m.received_at, $30, $31, $32, $33, $34,"
+      "  $35, to_timestamp($36), $37::jsonb FROM m RETURNING id)"
       " INSERT INTO case_events (case_id, kind, detail)"
       " SELECT k.id, 'registered', $29::jsonb FROM k");
   conn_->prepare("registration_years",
@@ -365,6 +367,7 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
       Registration reg;
       reg.uid = in.uid;
       const mail::Message* m = in.parsed ? &*in.parsed : nullptr;
+      const CaseDecision* d = m != nullptr && in.decision ? &*in.decision : nullptr;
       reg.unparsed = m == nullptr;
       if (done.count(in.uid) != 0) {
         out.push_back(reg);
@@ -409,7 +412,16 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
           m != nullptr ? std::optional(m->text_type) : none,
           strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
           epoch_seconds(in.received_at), attachments.dump(), reg.regno, year, seq,
-          std::string(m != nullptr ? "registered" : "unparsed"), detail.dump());
+          std::string(m != nullptr ? "registered" : "unparsed"), detail.dump(),
+          d != nullptr ? std::optional(d->urgency) : none,
+          d != nullptr ? std::optional(d->score) : std::optional<int>(),
+          d != nullptr ? std::optional(clean(d->topic)) : none,
+          d != nullptr && !d->unit.empty() ? std::optional(clean(d->unit)) : none,
+          d != nullptr && !d->officer.empty() ? std::optional(clean(d->officer)) : none,
+          d != nullptr ? std::optional(clean(d->term)) : none,
+          d != nullptr && d->deadline ? std::optional(epoch_seconds(*d->deadline))
+                                      : std::optional<double>(),
+          d != nullptr ? std::optional(clean(d->explanation_json)) : none);
       out.push_back(reg);
     }
     w.exec_params(
@@ -429,7 +441,9 @@ std::vector<CaseSummary> Store::list_cases(const std::string& timezone) {
         "SELECT c.regno, iso8601(c.received_at, $1), coalesce(m.from_name, ''),"
         " coalesce(m.from_address, ''), coalesce(m.subject, ''), c.status, m.raw_sha256,"
         " coalesce(m.message_id, ''),"
-        " (SELECT count(*) FROM attachments a WHERE a.message_id = m.id)"
+        " (SELECT count(*) FROM attachments a WHERE a.message_id = m.id),"
+        " coalesce(c.urgency, ''), coalesce(c.topic, ''),"
+        " coalesce(iso8601(c.deadline, $1), '')"
         " FROM cases c JOIN messages m ON m.id = c.message_id"
         " ORDER BY c.reg_year, c.reg_seq",
         timezone);
@@ -444,7 +458,91 @@ std::vector<CaseSummary> Store::list_cases(const std::string& timezone) {
       s.sha256 = row[6].as<std::string>();
       s.message_id = row[7].as<std::string>();
       s.attachments = row[8].as<std::size_t>();
+      s.urgency = row[9].as<std::string>();
+      s.topic = row[10].as<std::string>();
+      s.deadline = row[11].as<std::string>();
       out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
+std::size_t Store::import_clients(const std::vector<ClientRow>& rows) {
+  return guarded("import clients", [&] {
+    pqxx::work w(*conn_);
+    for (const auto& r : rows) {
+      w.exec_params(
+          "INSERT INTO clients (email, full_name, position, position_category, organisation,"
+          " unit) VALUES (lower($1), $2, $3, $4, $5, $6)"
+          " ON CONFLICT (email) DO UPDATE SET full_name = EXCLUDED.full_name,"
+          " position = EXCLUDED.position, position_category = EXCLUDED.position_category,"
+          " organisation = EXCLUDED.organisation, unit = EXCLUDED.unit, updated_at = now()",
+          clean(r.email), clean(r.full_name), clean(r.position), clean(r.position_category),
+          clean(r.organisation), clean(r.unit));
+    }
+    w.commit();
+    return rows.size();
+  });
+}
+
+std::map<std::string, ClientRow> Store::clients(const std::vector<std::string>& emails) {
+  return guarded("read clients", [&] {
+    std::map<std::string, ClientRow> out;
+    if (emails.empty()) return out;
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT email, full_name, position, position_category, organisation, unit FROM clients"
+        " WHERE email = ANY (SELECT lower(jsonb_array_elements_text($1::jsonb)))",
+        strings(emails).dump());
+    for (const auto& row : r) {
+      ClientRow c{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                  row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()};
+      out[c.email] = c;
+    }
+    return out;
+  });
+}
+
+std::map<std::string, SenderHistory> Store::histories(const std::vector<std::string>& emails,
+                                                      TimePoint since, std::size_t past_limit) {
+  return guarded("read sender history", [&] {
+    std::map<std::string, SenderHistory> out;
+    if (emails.empty()) return out;
+    auto list = strings(emails).dump();
+    pqxx::read_transaction t(*conn_);
+    auto recent = t.exec_params(
+        "SELECT lower(from_address), extract(epoch FROM received_at)::float8 FROM messages"
+        " WHERE lower(from_address) = ANY (SELECT lower(jsonb_array_elements_text($1::jsonb)))"
+        " AND received_at >= to_timestamp($2)",
+        list, epoch_seconds(since));
+    auto at = [](double epoch) {
+      return TimePoint(
+          std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(epoch)));
+    };
+    for (const auto& row : recent) {
+      out[row[0].as<std::string>()].earlier_messages.push_back(at(row[1].as<double>()));
+    }
+    // Cases still waiting for an answer; later issues add the closed statuses.
+    auto open = t.exec_params(
+        "SELECT lower(m.from_address), count(*) FROM cases c JOIN messages m"
+        " ON m.id = c.message_id"
+        " WHERE lower(m.from_address) = ANY (SELECT lower(jsonb_array_elements_text($1::jsonb)))"
+        " AND c.status IN ('registered', 'unparsed') GROUP BY 1",
+        list);
+    for (const auto& row : open) out[row[0].as<std::string>()].open_cases = row[1].as<int>();
+    auto past = t.exec_params(
+        "SELECT sender, regno, epoch, text FROM ("
+        " SELECT lower(m.from_address) AS sender, c.regno,"
+        " extract(epoch FROM c.received_at)::float8 AS epoch,"
+        " left(coalesce(m.subject, '') || E'\n' || coalesce(m.body_text, ''), 4000) AS text,"
+        " row_number() OVER (PARTITION BY lower(m.from_address) ORDER BY c.received_at DESC)"
+        " AS n FROM cases c JOIN messages m ON m.id = c.message_id"
+        " WHERE lower(m.from_address) = ANY (SELECT lower(jsonb_array_elements_text($1::jsonb)))"
+        ") p WHERE n <= $2 ORDER BY sender, epoch DESC",
+        list, static_cast<std::int64_t>(past_limit));
+    for (const auto& row : past) {
+      out[row[0].as<std::string>()].past_cases.push_back(
+          {row[1].as<std::string>(), at(row[2].as<double>()), row[3].as<std::string>()});
     }
     return out;
   });

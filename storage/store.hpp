@@ -37,14 +37,51 @@ struct MailboxState {
   std::uint32_t rematch_below_uid = 0;
 };
 
+/// What the urgency rules decided for a new case, as the journal stores it.
+struct CaseDecision {
+  std::string urgency;  ///< "urgent" or "normal"
+  int score = 0;
+  std::string topic;
+  std::string unit;
+  std::string officer;
+  std::string term;  ///< "30 days", "2 working days", ...
+  std::optional<TimePoint> deadline;
+  std::string explanation_json = "[]";  ///< [{id, why, effect, source}]
+};
+
+/// One entry of the client directory.
+struct ClientRow {
+  std::string email;  ///< lower case
+  std::string full_name;
+  std::string position;
+  std::string position_category;
+  std::string organisation;
+  std::string unit;
+};
+
+/// An earlier case of a sender, for the repeat check.
+struct PastCaseRow {
+  std::string regno;
+  TimePoint received_at;
+  std::string text;  ///< subject and body, cut to a few thousand characters
+};
+
+/// What the journal knows about a sender's earlier appeals.
+struct SenderHistory {
+  std::vector<TimePoint> earlier_messages;  ///< within the look-back window
+  int open_cases = 0;
+  std::vector<PastCaseRow> past_cases;  ///< newest first
+};
+
 /// One fetched message on its way into the journal.
 struct Incoming {
   std::uint32_t uid = 0;
   std::string raw;
   std::string sha256;  ///< hex of raw
   TimePoint received_at;
-  std::optional<mail::Message> parsed;  ///< empty: registered raw, status "unparsed"
-  std::string parse_error;              ///< why it is unparsed
+  std::optional<mail::Message> parsed;   ///< empty: registered raw, status "unparsed"
+  std::string parse_error;               ///< why it is unparsed
+  std::optional<CaseDecision> decision;  ///< empty for unparsed messages
 };
 
 struct Registration {
@@ -69,6 +106,9 @@ struct CaseSummary {
   std::string sha256;
   std::string message_id;
   std::size_t attachments = 0;
+  std::string urgency;  ///< empty when no rules ran
+  std::string topic;
+  std::string deadline;  ///< ISO 8601 with offset, or empty
 };
 
 class Store {
@@ -115,6 +155,15 @@ class Store {
                                            const RegistrationSettings& settings);
 
   std::vector<CaseSummary> list_cases(const std::string& timezone);
+
+  /// Adds or updates directory entries in ONE transaction. Returns how many were written.
+  std::size_t import_clients(const std::vector<ClientRow>& rows);
+  /// Directory entries for these addresses (lower case); absent ones are not in the map.
+  std::map<std::string, ClientRow> clients(const std::vector<std::string>& emails);
+  /// Each sender's history: messages since `since`, open cases, and up to `past_limit`
+  /// earlier cases with their text.
+  std::map<std::string, SenderHistory> histories(const std::vector<std::string>& emails,
+                                                 TimePoint since, std::size_t past_limit);
 
  private:
   void prepare_registration();
