@@ -1,6 +1,8 @@
 #include "daemon/config.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -31,6 +33,17 @@ class TableReader {
     if (node == nullptr) return;
     table_ = node->as_table();
     if (table_ == nullptr) fail(node->source(), name_, "must be a table ([" + name_ + "])");
+  }
+
+  /// One table of an array of tables ([[units]]), named like "units[2]" in errors.
+  TableReader(const std::filesystem::path& file, const toml::table* table, std::string name)
+      : file_(file), name_(std::move(name)), table_(table) {}
+
+  /// A required non-empty string.
+  std::string required(const std::string& key, const toml::source_region& where_missing) {
+    auto v = string(key);
+    if (!v || v->empty()) fail(v ? find(key)->source() : where_missing, key, "is required");
+    return *v;
   }
 
   bool present() const { return table_ != nullptr; }
@@ -117,6 +130,18 @@ class TableReader {
 
 }  // namespace
 
+std::filesystem::path default_rules_dir() {
+  // A binary inside its build tree uses the rules of the source tree it was built from, so
+  // an administrator (or a test) can try the shipped rules without installing anything.
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::string build_dir = MAILGATE_BUILD_DIR;
+  if (!ec && self.string().rfind(build_dir + "/", 0) == 0) {
+    return std::filesystem::path(MAILGATE_SOURCE_DIR) / "rules";
+  }
+  return std::filesystem::path(MAILGATE_DATA_DIR) / "rules";
+}
+
 std::filesystem::path config_path(const std::string& from_flag) {
   if (!from_flag.empty()) return from_flag;
   if (const char* env = std::getenv("MAILGATE_CONFIG"); env != nullptr && *env != '\0') {
@@ -139,7 +164,8 @@ Config load_config(const std::filesystem::path& file) {
   }
   if (!std::filesystem::exists(file)) throw ConfigError(file.string() + ": no such file");
 
-  const std::set<std::string> tables = {"imap", "database", "intake", "registration", "log"};
+  const std::set<std::string> tables = {"imap",  "database", "intake",   "registration",
+                                        "rules", "units",    "officers", "log"};
   for (const auto& [k, v] : root) {
     if (tables.count(std::string(k.str())) == 0) {
       throw ConfigError(where(file, v.source()) + ": " + std::string(k.str()) +
@@ -215,6 +241,67 @@ Config load_config(const std::filesystem::path& file) {
     c.registration.timezone = *tz;
   }
   reg.reject_unknown();
+
+  TableReader rules(file, root, "rules");
+  auto relative = [&](const std::string& p) {
+    std::filesystem::path path(p);
+    return path.is_absolute() ? path : file.parent_path() / path;
+  };
+  c.rules.directory = relative(rules.string("directory").value_or(default_rules_dir().string()));
+  c.rules.calendar_directory = relative(
+      rules.string("calendar_directory").value_or((c.rules.directory / "calendar").string()));
+  c.rules.urgent_score = static_cast<int>(rules.integer("urgent_score", 1, 1000000).value_or(10));
+  c.rules.default_term = rules.string("default_term").value_or(c.rules.default_term);
+  c.rules.urgent_term = rules.string("urgent_term").value_or(c.rules.urgent_term);
+  c.rules.shift_to_working_day = rules.boolean("shift_to_working_day").value_or(true);
+  c.rules.history_days = static_cast<int>(rules.integer("history_days", 1, 3660).value_or(365));
+  rules.reject_unknown();
+
+  auto read_array = [&](const char* name, auto&& read_one) {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      throw ConfigError(where(file, node->source()) + ": " + name +
+                        ": must be an array of tables ([[" + name + "]])");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& item = *array->get(i);
+      std::string label = std::string(name) + "[" + std::to_string(i) + "]";
+      if (!item.is_table()) {
+        throw ConfigError(where(file, item.source()) + ": " + label + ": must be a table");
+      }
+      TableReader t(file, item.as_table(), label);
+      std::string id = read_one(t, item.source());
+      if (!ids.insert(id).second) t.fail(item.source(), "id", "\"" + id + "\" is used twice");
+      t.reject_unknown();
+    }
+  };
+  read_array("units", [&](TableReader& t, const toml::source_region& src) {
+    Unit u;
+    u.id = t.required("id", src);
+    u.name = t.string("name").value_or(u.id);
+    u.head_email = t.string("head_email").value_or("");
+    c.units.push_back(u);
+    return u.id;
+  });
+  read_array("officers", [&](TableReader& t, const toml::source_region& src) {
+    Officer o;
+    o.id = t.required("id", src);
+    o.name = t.string("name").value_or(o.id);
+    o.email = t.required("email", src);
+    o.unit = t.string("unit").value_or("");
+    c.officers.push_back(o);
+    return o.id;
+  });
+  for (const auto& o : c.officers) {
+    if (!o.unit.empty() && std::none_of(c.units.begin(), c.units.end(),
+                                        [&](const Unit& u) { return u.id == o.unit; })) {
+      throw ConfigError(file.string() + ":1: officers: officer \"" + o.id +
+                        "\" names unknown unit \"" + o.unit + "\"");
+    }
+  }
 
   TableReader log(file, root, "log");
   c.log_level = log.choice("level", {"trace", "debug", "info", "warn", "error"}).value_or("info");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "mail/imap_session.hpp"
 
@@ -28,6 +29,32 @@ struct RegistrationConfig {
   std::string timezone = "Europe/Moscow";
 };
 
+/// Urgency rules and the business calendar (rules/). Directories hold *.toml files.
+struct RulesConfig {
+  std::filesystem::path directory;           ///< rule files, loaded in name order
+  std::filesystem::path calendar_directory;  ///< YYYY.toml and office_hours.toml
+  int urgent_score = 10;
+  std::string default_term = "30 days";
+  std::string urgent_term = "2 working days";
+  bool shift_to_working_day = true;
+  int history_days = 365;  ///< how far back a sender's earlier messages count
+};
+
+/// A structural unit of the office.
+struct Unit {
+  std::string id;
+  std::string name;
+  std::string head_email;
+};
+
+/// An officer who answers clients.
+struct Officer {
+  std::string id;
+  std::string name;
+  std::string email;
+  std::string unit;
+};
+
 struct Config {
   std::filesystem::path file;
   mail::ImapSettings imap;
@@ -37,8 +64,15 @@ struct Config {
   DatabaseConfig database;
   IntakeConfig intake;
   RegistrationConfig registration;
+  RulesConfig rules;
+  std::vector<Unit> units;
+  std::vector<Officer> officers;
   std::string log_level = "info";
 };
+
+/// The shipped rules: the source tree's rules/ when this binary runs from its build tree,
+/// else the installed copy.
+std::filesystem::path default_rules_dir();
 
 /// A configuration error: "file:line: key: reason". The CLI prints it and exits 2.
 class ConfigError : public std::runtime_error {

@@ -9,11 +9,12 @@
 namespace mailgate::daemon {
 
 Intake::Intake(mail::ImapSession& imap, storage::Store& store, IntakeSettings settings,
-               Parser parser, const std::atomic<bool>& stop)
+               Parser parser, Assess assess, const std::atomic<bool>& stop)
     : imap_(imap),
       store_(store),
       settings_(std::move(settings)),
       parser_(std::move(parser)),
+      assess_(std::move(assess)),
       stop_(stop) {}
 
 void Intake::prepare() {
@@ -173,6 +174,18 @@ storage::Incoming Intake::make_incoming(std::uint32_t uid, std::string raw, bool
 
 std::vector<storage::Registration> Intake::register_with_fallback(
     std::vector<storage::Incoming>& batch) {
+  if (assess_) {
+    // A failing assessment must not stop registration: the case is registered without a
+    // decision and an officer sees that, rather than the mailbox stalling.
+    try {
+      assess_(batch);
+    } catch (const storage::StoreError&) {
+      throw;
+    } catch (const std::exception& e) {
+      spdlog::error("urgency assessment failed ({}); registering without a decision", e.what());
+      for (auto& in : batch) in.decision.reset();
+    }
+  }
   try {
     return store_.register_batch(settings_.mailbox, uidvalidity_, batch, settings_.registration);
   } catch (const storage::StoreError& e) {

@@ -36,11 +36,13 @@ struct PassResult {
 
 /// Turns raw bytes into a Message; throws on bytes it cannot parse.
 using Parser = std::function<mail::Message(std::string_view raw)>;
+/// Decides urgency for the parsed messages of a batch about to be registered.
+using Assess = std::function<void(std::vector<storage::Incoming>& batch)>;
 
 class Intake {
  public:
   Intake(mail::ImapSession& imap, storage::Store& store, IntakeSettings settings, Parser parser,
-         const std::atomic<bool>& stop);
+         Assess assess, const std::atomic<bool>& stop);
 
   /// Creates the folders intake moves messages to. Once per connection.
   void prepare();
@@ -61,6 +63,7 @@ class Intake {
   storage::Store& store_;
   IntakeSettings settings_;
   Parser parser_;
+  Assess assess_;
   const std::atomic<bool>& stop_;
   std::uint32_t uidvalidity_ = 0;
   std::uint32_t rematch_below_uid_ = 0;

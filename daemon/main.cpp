@@ -4,19 +4,29 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "daemon/assess.hpp"
 #include "daemon/case_table.hpp"
+#include "daemon/clients_csv.hpp"
 #include "daemon/config.hpp"
+#include "daemon/iso_time.hpp"
+#include "daemon/rules_runtime.hpp"
 #include "daemon/service.hpp"
 #include "mail/parse.hpp"
+#include "rules/deadline.hpp"
+#include "rules/term.hpp"
 #include "storage/store.hpp"
 
 namespace {
@@ -33,6 +43,12 @@ const char* const kUsage =
     "  migrate               apply database migrations\n"
     "  inspect FILE.eml      print how a message parses, as JSON (touches no server)\n"
     "  case list [--json]    list registered cases\n"
+    "  rules test FILE.eml [--from ADDRESS] [--at ISO-DATETIME] [--json]\n"
+    "                        show the urgency decision for a message; changes nothing\n"
+    "  calendar deadline --from ISO-DATETIME --term TERM\n"
+    "                        the deadline of a term on the business calendar\n"
+    "  clients import FILE.csv\n"
+    "                        add or update the client directory (UTF-8 CSV with a header)\n"
     "\n"
     "The configuration is --config FILE, else $MAILGATE_CONFIG, else "
     "/etc/mailgate/mailgate.toml.\n"
@@ -110,10 +126,196 @@ int cmd_case_list(const Config& config, const std::vector<std::string>& words) {
   return 0;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// For commands an administrator may run before any configuration exists: the shipped
+/// rules and calendar with the office's one unit.
+Config default_config() {
+  Config c;
+  c.file = "(built-in defaults)";
+  c.rules.directory = mailgate::daemon::default_rules_dir();
+  c.rules.calendar_directory = c.rules.directory / "calendar";
+  c.units.push_back({"prevention", "Отдел профилактики коррупционных правонарушений", ""});
+  return c;
+}
+
+/// The configuration if one is named or present, else the built-in defaults.
+std::optional<Config> optional_config(const Args& args, bool& from_file) {
+  auto path = mailgate::daemon::config_path(args.config);
+  from_file = !args.config.empty() || std::getenv("MAILGATE_CONFIG") != nullptr ||
+              std::filesystem::exists(path);
+  if (!from_file) return default_config();
+  try {
+    return mailgate::daemon::load_config(path);
+  } catch (const ConfigError& e) {
+    std::cerr << "mailgate: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+/// Takes "--name VALUE" out of the words; empty if absent.
+std::string take_option(std::vector<std::string>& words, const std::string& name) {
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] == name) {
+      std::string v = words[i + 1];
+      words.erase(words.begin() + static_cast<std::ptrdiff_t>(i),
+                  words.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      return v;
+    }
+  }
+  return {};
+}
+
+bool take_flag(std::vector<std::string>& words, const std::string& name) {
+  auto it = std::find(words.begin(), words.end(), name);
+  if (it == words.end()) return false;
+  words.erase(it);
+  return true;
+}
+
+int cmd_rules_test(const Args& args) {
+  auto w = args.words;
+  std::string from = take_option(w, "--from");
+  std::string at_text = take_option(w, "--at");
+  bool json = take_flag(w, "--json");
+  if (w.size() != 3) return usage_error("rules test needs one FILE.eml");
+  bool from_file = false;
+  auto config = optional_config(args, from_file);
+  if (!config) return 2;
+  std::shared_ptr<const mailgate::daemon::LoadedRules> loaded;
+  try {
+    loaded = mailgate::daemon::load_rules(*config);
+  } catch (const ConfigError& e) {
+    std::cerr << "mailgate: " << e.what() << "\n";
+    return 2;
+  }
+  auto message = mailgate::mail::parse_message(read_file(w[2]));
+  std::string sender = from.empty() ? mailgate::daemon::sender_of(message) : from;
+  std::transform(sender.begin(), sender.end(), sender.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto offset = loaded->calendar.utc_offset();
+  std::chrono::sys_seconds at =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (!at_text.empty()) {
+    auto parsed = mailgate::daemon::parse_iso_time(at_text, offset);
+    if (!parsed) return usage_error("--at: not an ISO 8601 date and time: " + at_text);
+    at = *parsed;
+  }
+
+  mailgate::rules::Appeal appeal;
+  appeal.message = &message;
+  appeal.sender = sender;
+  appeal.mailbox = config->mailbox;
+  appeal.received_at = at;
+  std::string facts = "no database configured: profile and history are empty";
+  if (from_file) {
+    // History and profile from the journal when it can be reached; the test changes nothing.
+    try {
+      mailgate::storage::Store store(config->database.url, config->database.password);
+      auto clients = store.clients({sender});
+      auto histories =
+          store.histories({sender}, at - std::chrono::hours(24) * config->rules.history_days, 20);
+      auto c = clients.find(sender);
+      auto h = histories.find(sender);
+      appeal.profile = mailgate::daemon::to_profile(c != clients.end() ? &c->second : nullptr);
+      appeal.history = mailgate::daemon::to_history(h != histories.end() ? &h->second : nullptr);
+      facts = "profile and history from the database";
+    } catch (const std::exception& e) {
+      facts =
+          std::string("database not reachable (") + e.what() + "): profile and history are empty";
+    }
+  }
+  auto d = mailgate::rules::evaluate(loaded->set, appeal, loaded->calendar, loaded->settings);
+  std::string deadline = mailgate::rules::format_iso8601(d.deadline, offset);
+  if (json) {
+    nlohmann::json fired = nlohmann::json::array();
+    for (const auto& f : d.fired) {
+      fired.push_back({{"id", f.id}, {"why", f.why}, {"effect", f.effect}, {"source", f.source}});
+    }
+    nlohmann::json out = {
+        {"urgency", d.urgency},   {"score", d.score},     {"topic", d.topic},
+        {"unit", d.unit},         {"officer", d.officer}, {"term", d.term},
+        {"deadline", deadline},   {"fired", fired},       {"notify", d.notify},
+        {"kb_links", d.kb_links}, {"tags", d.tags},       {"warnings", d.warnings}};
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  std::cout << "Срочность: " << (d.urgency == "urgent" ? "срочно" : "обычно")
+            << " (баллы: " << d.score << ")\n"
+            << "Тема: " << d.topic << "\n"
+            << "Подразделение: " << (d.unit.empty() ? "—" : d.unit) << "\n"
+            << "Срок: " << d.term << ", до " << deadline << "\n";
+  if (!d.summary.empty()) std::cout << d.summary << "\n";
+  for (const auto& f : d.fired) {
+    std::cout << "  • " << f.id << ": " << f.why;
+    if (!f.effect.empty()) std::cout << " → " << f.effect;
+    std::cout << "\n";
+  }
+  for (const auto& warning : d.warnings) std::cout << "  ! " << warning << "\n";
+  std::cerr << "(" << facts << ")\n";
+  return 0;
+}
+
+int cmd_calendar_deadline(const Args& args) {
+  auto w = args.words;
+  std::string from = take_option(w, "--from");
+  std::string term_text = take_option(w, "--term");
+  if (w.size() != 2 || from.empty() || term_text.empty()) {
+    return usage_error("calendar deadline needs --from ISO-DATETIME and --term TERM");
+  }
+  bool from_file = false;
+  auto config = optional_config(args, from_file);
+  if (!config) return 2;
+  std::shared_ptr<const mailgate::daemon::LoadedRules> loaded;
+  try {
+    loaded = mailgate::daemon::load_rules(*config);
+  } catch (const ConfigError& e) {
+    std::cerr << "mailgate: " << e.what() << "\n";
+    return 2;
+  }
+  auto offset = loaded->calendar.utc_offset();
+  auto at = mailgate::daemon::parse_iso_time(from, offset);
+  if (!at) return usage_error("--from: not an ISO 8601 date and time: " + from);
+  mailgate::rules::Term term;
+  try {
+    term = mailgate::rules::parse_term(term_text);
+  } catch (const std::exception& e) {
+    return usage_error(std::string("--term: ") + e.what());
+  }
+  auto d =
+      mailgate::rules::compute_deadline(loaded->calendar, *at, term, loaded->settings.deadline);
+  for (const auto& warning : d.warnings) std::cerr << "mailgate: warning: " << warning << "\n";
+  std::cout << mailgate::rules::format_iso8601(d.at, offset) << "\n";
+  return 0;
+}
+
+int cmd_clients_import(const Config& config, const std::vector<std::string>& w) {
+  if (w.size() != 3) return usage_error("clients import needs one FILE.csv");
+  mailgate::daemon::ClientsCsv csv;
+  try {
+    csv = mailgate::daemon::parse_clients_csv(w[2], read_file(w[2]));
+  } catch (const std::exception& e) {
+    std::cerr << "mailgate: " << e.what() << "\n";
+    return 1;
+  }
+  for (const auto& p : csv.problems) std::cerr << "mailgate: skipped " << p << "\n";
+  mailgate::storage::Store store(config.database.url, config.database.password);
+  store.migrate();
+  auto n = store.import_clients(csv.rows);
+  std::cout << "imported " << n << " client(s), skipped " << csv.problems.size() << " row(s)\n";
+  return 0;
+}
+
 int dispatch(const Args& args) {
   const auto& w = args.words;
   const std::string& cmd = w[0];
   if (cmd == "inspect") return cmd_inspect(w);
+  if (cmd == "rules" && w.size() >= 2 && w[1] == "test") return cmd_rules_test(args);
+  if (cmd == "calendar" && w.size() >= 2 && w[1] == "deadline") return cmd_calendar_deadline(args);
 
   Config config;
   try {
@@ -124,8 +326,15 @@ int dispatch(const Args& args) {
   }
   if (cmd == "check-config") {
     if (w.size() != 1) return usage_error("check-config takes no arguments");
+    auto problems = mailgate::daemon::check_rules(config);
+    for (const auto& p : problems) std::cerr << "mailgate: " << p << "\n";
+    if (!problems.empty()) return 2;
     std::cout << config.file.string() << ": OK\n";
     return 0;
+  }
+  if (cmd == "clients") {
+    if (w.size() >= 2 && w[1] == "import") return cmd_clients_import(config, w);
+    return usage_error("unknown clients command");
   }
   setup_logging(config.log_level);
   if (cmd == "run") {
@@ -137,8 +346,16 @@ int dispatch(const Args& args) {
         return usage_error("unknown option for run: " + w[i]);
       }
     }
+    std::shared_ptr<const mailgate::daemon::LoadedRules> loaded;
+    try {
+      loaded = mailgate::daemon::load_rules(config);
+    } catch (const ConfigError& e) {
+      std::cerr << "mailgate: " << e.what() << "\n";
+      return 2;
+    }
+    mailgate::daemon::RulesHolder rules(loaded);
     mailgate::daemon::install_signal_handlers();
-    return mailgate::daemon::run_service(config, once, make_parser());
+    return mailgate::daemon::run_service(config, once, make_parser(), rules);
   }
   if (cmd == "migrate") {
     if (w.size() != 1) return usage_error("migrate takes no arguments");

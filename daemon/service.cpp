@@ -1,5 +1,7 @@
 #include "daemon/service.hpp"
 
+#include "daemon/assess.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -11,13 +13,20 @@ namespace mailgate::daemon {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
 
-extern "C" void on_signal(int /*sig*/) { g_stop.store(true); }
+extern "C" void on_signal(int sig) {
+  if (sig == SIGHUP) {
+    g_reload.store(true);
+  } else {
+    g_stop.store(true);
+  }
+}
 
 /// Sleeps in short steps so a stop request is honoured within a fraction of a second.
 void sleep_unless_stopped(std::chrono::milliseconds total) {
   auto until = std::chrono::steady_clock::now() + total;
-  while (!g_stop && std::chrono::steady_clock::now() < until) {
+  while (!g_stop && !g_reload && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
@@ -67,10 +76,11 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-int run_service(const Config& config, bool once, const Parser& parser) {
+int run_service(const Config& config, bool once, const Parser& parser, RulesHolder& rules) {
   IntakeSettings settings;
   settings.mailbox = config.mailbox;
   settings.processed_folder = config.processed_folder;
@@ -87,6 +97,15 @@ int run_service(const Config& config, bool once, const Parser& parser) {
   spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
                config.imap.port, config.imap.user);
   while (!g_stop) {
+    if (g_reload.exchange(false)) {
+      // The new rule files and calendar are checked in full before they replace the old.
+      auto error = rules.reload(config);
+      if (error.empty()) {
+        spdlog::info("SIGHUP: rules and calendar reloaded ({} rule file(s))", rules.get()->files);
+      } else {
+        spdlog::error("SIGHUP: the new rules were not loaded; the old ones stay:\n{}", error);
+      }
+    }
     try {
       if (!store) {
         store = std::make_unique<storage::Store>(config.database.url, config.database.password);
@@ -107,7 +126,8 @@ int run_service(const Config& config, bool once, const Parser& parser) {
         imap = std::make_unique<mail::ImapSession>(config.imap);
         imap->connect();
       }
-      Intake intake(*imap, *store, settings, parser, g_stop);
+      Assessor assess(*store, rules, config.mailbox, config.rules.history_days);
+      Intake intake(*imap, *store, settings, parser, std::cref(assess), g_stop);
       if (fresh_connection) intake.prepare();
       auto r = intake.run_pass();
       if (backoff.failures() > 0) spdlog::info("servers reachable again; intake resumed");

@@ -6,6 +6,7 @@
 
 #include "daemon/config.hpp"
 #include "daemon/intake.hpp"
+#include "daemon/rules_runtime.hpp"
 
 namespace mailgate::daemon {
 
@@ -13,7 +14,8 @@ namespace mailgate::daemon {
 std::atomic<bool>& stop_flag();
 void install_signal_handlers();
 
-/// Runs until stopped (or one pass with `once`). Returns the process exit code.
-int run_service(const Config& config, bool once, const Parser& parser);
+/// Runs until stopped (or one pass with `once`). Returns the process exit code. SIGHUP
+/// reloads the rules and calendar between passes (kept as they were if the new ones fail).
+int run_service(const Config& config, bool once, const Parser& parser, RulesHolder& rules);
 
 }  // namespace mailgate::daemon

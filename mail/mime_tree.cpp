@@ -149,9 +149,11 @@ class Splitter {
         bool close = false;
         if (match_delimiter(content, close) >= 0) return false;  // part without a body
       }
-      if (may_have_envelope && header_bytes == 0 && content.substr(0, 5) == "From " &&
-          content.find_first_not_of(' ', 4) != std::string_view::npos &&
-          content[content.find_first_not_of(' ', 4)] != ':') {
+      // An mbox envelope line ("From sender date", or ">From " as mbox writers munge it).
+      std::string_view envelope = content.substr(0, 1) == ">" ? content.substr(1) : content;
+      if (may_have_envelope && header_bytes == 0 && envelope.substr(0, 5) == "From " &&
+          envelope.find_first_not_of(' ', 4) != std::string_view::npos &&
+          envelope[envelope.find_first_not_of(' ', 4)] != ':') {
         pos_ = l.next;  // an mbox envelope line at the top of an enclosed message
         header_bytes = l.next - l.begin;
         continue;

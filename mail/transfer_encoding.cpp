@@ -34,7 +34,8 @@ TransferEncoding parse_transfer_encoding(std::string_view value) {
   if (b == std::string_view::npos) return TransferEncoding::kIdentity;
   v = v.substr(b);
   if (contains_ci(v, "base64")) return TransferEncoding::kBase64;
-  if (contains_ci(v, "quoted-printable") || contains_ci(v, "quoted_printable")) {
+  if (contains_ci(v, "quoted-printable") || contains_ci(v, "quoted_printable") ||
+      contains_ci(v, "quoted printable")) {
     return TransferEncoding::kQuotedPrintable;
   }
   if (contains_ci(v, "uue")) {  // x-uuencode, uuencode, x-uue

@@ -26,7 +26,9 @@ const char* const kGood =
     "user = \"work\"\n"
     "password = \"x\"\n"
     "[database]\n"
-    "url = \"postgresql://127.0.0.1:1/none\"\n";
+    "url = \"postgresql://127.0.0.1:1/none\"\n"
+    "[[units]]\n"
+    "id = \"prevention\"\n";
 
 std::string bin() { return mailgate::test::mailgate_binary().string(); }
 
@@ -43,6 +45,12 @@ TEST(Cli, CheckConfigAcceptsGoodAndShippedSample) {
     auto pos = sample.find(key);
     ASSERT_NE(pos, std::string::npos);
     sample.replace(pos, std::string(key).size(), pw.string());
+  }
+  // The installed rules are the source tree's rules/.
+  std::string installed = "/usr/share/mailgate/rules";
+  auto rules = (mailgate::test::source_dir() / "rules").string();
+  for (auto pos = sample.find(installed); pos != std::string::npos; pos = sample.find(installed)) {
+    sample.replace(pos, installed.size(), rules);
   }
   auto shipped = write_config("sample.toml", sample);
   r = run({bin(), "--config", shipped.string(), "check-config"});

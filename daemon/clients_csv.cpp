@@ -1,0 +1,160 @@
+#include "daemon/clients_csv.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <stdexcept>
+
+namespace mailgate::daemon {
+namespace {
+
+/// One CSV record (RFC 4180: quotes, doubled quotes, line breaks inside quotes). `line` is
+/// advanced past the record's line breaks so problems name the right line.
+std::optional<std::vector<std::string>> next_record(const std::string& text, std::size_t& pos,
+                                                    int& line, char sep) {
+  if (pos >= text.size()) return std::nullopt;
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  while (pos < text.size()) {
+    char c = text[pos++];
+    if (quoted) {
+      if (c == '"' && pos < text.size() && text[pos] == '"') {
+        fields.back() += '"';
+        ++pos;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        if (c == '\n') ++line;
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == sep) {
+      fields.emplace_back();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
+      ++line;
+      return fields;
+    } else {
+      fields.back() += c;
+    }
+  }
+  ++line;
+  return fields;
+}
+
+std::string trim(std::string s) {
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& input) {
+  std::string text = input;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // Excel writes a BOM
+  // Excel in a Russian locale writes ';' between fields.
+  std::size_t eol = text.find('\n');
+  std::string first = text.substr(0, eol);
+  char sep =
+      std::count(first.begin(), first.end(), ';') > std::count(first.begin(), first.end(), ',')
+          ? ';'
+          : ',';
+
+  static const std::map<std::string, std::string> names = {
+      {"email", "email"},
+      {"e-mail", "email"},
+      {"адрес", "email"},
+      {"почта", "email"},
+      {"full_name", "full_name"},
+      {"фио", "full_name"},
+      {"position", "position"},
+      {"должность", "position"},
+      {"position_category", "position_category"},
+      {"категория", "position_category"},
+      {"organisation", "organisation"},
+      {"organization", "organisation"},
+      {"организация", "organisation"},
+      {"unit", "unit"},
+      {"подразделение", "unit"},
+  };
+  std::size_t pos = 0;
+  int line = 1;
+  auto header = next_record(text, pos, line, sep);
+  if (!header) throw std::runtime_error(file_name + ":1: the file is empty");
+  std::vector<std::string> columns;
+  for (auto& h : *header) {
+    std::string key = trim(h);
+    // Cyrillic lower case: the header names above are already lower case; accept the
+    // common capitalised forms as well.
+    static const std::map<std::string, std::string> capitalised = {
+        {"Адрес", "адрес"},
+        {"Почта", "почта"},
+        {"ФИО", "фио"},
+        {"Должность", "должность"},
+        {"Категория", "категория"},
+        {"Организация", "организация"},
+        {"Подразделение", "подразделение"}};
+    if (auto c = capitalised.find(key); c != capitalised.end()) key = c->second;
+    auto it = names.find(lower_ascii(key));
+    if (it == names.end()) {
+      throw std::runtime_error(file_name + ":1: unknown column \"" + trim(h) +
+                               "\" (expected email, full_name, position, position_category, "
+                               "organisation, unit)");
+    }
+    columns.push_back(it->second);
+  }
+  if (std::find(columns.begin(), columns.end(), "email") == columns.end()) {
+    throw std::runtime_error(file_name + ":1: no email column");
+  }
+
+  ClientsCsv out;
+  std::map<std::string, int> seen;
+  while (true) {
+    int record_line = line;
+    auto record = next_record(text, pos, line, sep);
+    if (!record) break;
+    if (record->size() == 1 && trim((*record)[0]).empty()) continue;  // blank line
+    auto where = file_name + ":" + std::to_string(record_line) + ": ";
+    if (record->size() != columns.size()) {
+      out.problems.push_back(where + "expected " + std::to_string(columns.size()) +
+                             " fields, found " + std::to_string(record->size()));
+      continue;
+    }
+    storage::ClientRow row;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      std::string v = trim((*record)[i]);
+      const auto& c = columns[i];
+      if (c == "email") row.email = lower_ascii(v);
+      if (c == "full_name") row.full_name = v;
+      if (c == "position") row.position = v;
+      if (c == "position_category") row.position_category = v;
+      if (c == "organisation") row.organisation = v;
+      if (c == "unit") row.unit = v;
+    }
+    auto at = row.email.find('@');
+    if (row.email.empty() || at == std::string::npos || at == 0 || at + 1 == row.email.size() ||
+        row.email.find_first_of(" ,;<>\"") != std::string::npos) {
+      out.problems.push_back(where + "not an e-mail address: \"" + row.email + "\"");
+      continue;
+    }
+    if (auto s = seen.find(row.email); s != seen.end()) {
+      out.problems.push_back(where + row.email + " is already on line " +
+                             std::to_string(s->second));
+      continue;
+    }
+    seen[row.email] = record_line;
+    out.rows.push_back(row);
+  }
+  return out;
+}
+
+}  // namespace mailgate::daemon
