@@ -146,8 +146,9 @@ Config default_config() {
 /// The configuration if one is named or present, else the built-in defaults.
 std::optional<Config> optional_config(const Args& args, bool& from_file) {
   auto path = mailgate::daemon::config_path(args.config);
-  from_file = !args.config.empty() || std::getenv("MAILGATE_CONFIG") != nullptr ||
-              std::filesystem::exists(path);
+  const char* env = std::getenv("MAILGATE_CONFIG");
+  from_file =
+      !args.config.empty() || (env != nullptr && *env != '\0') || std::filesystem::exists(path);
   if (!from_file) return default_config();
   try {
     return mailgate::daemon::load_config(path);
