@@ -22,7 +22,8 @@ os.makedirs(out)
 for i in range(n):
     body = ("Добрый день! Прошу разъяснить порядок представления справки о доходах. "
             f"Обращение {i}.\r\n")
-    msg = (f"From: Client {i % 50} <client{i % 50}@org.lenobl.example>\r\n"
+    # 500 senders, 4 messages each: some history per sender, as in real traffic.
+    msg = (f"From: Client {i % 500} <client{i % 500}@org.lenobl.example>\r\n"
            "To: antikor@lenobl.example\r\n"
            f"Subject: =?UTF-8?B?0JLQvtC/0YDQvtGB?= {i}\r\n"
            "Date: Wed, 25 Mar 2026 10:00:00 +0300\r\n"

@@ -178,7 +178,12 @@ std::vector<storage::Registration> Intake::register_with_fallback(
     // A failing assessment must not stop registration: the case is registered without a
     // decision and an officer sees that, rather than the mailbox stalling.
     try {
+      auto start = std::chrono::steady_clock::now();
       assess_(batch);
+      spdlog::debug(
+          "assessed {} in {:.1f} ms", batch.size(),
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {

@@ -75,6 +75,8 @@ struct ImapSession::Impl {
   std::string body;     // what the write callback received
   std::string headers;  // untagged server lines libcurl passes as "headers"
   char error[CURL_ERROR_SIZE] = {};
+  bool curl_selected = false;     // libcurl did its own SELECT (on its first URL fetch)
+  std::string read_only_mailbox;  // the mailbox we re-opened with EXAMINE, if any
 
   void reset_request() {
     body.clear();
@@ -164,6 +166,7 @@ MailboxStatus ImapSession::select(const std::string& mailbox) {
   // A custom SELECT each pass: libcurl skips SELECT for a mailbox it believes is selected,
   // and we need fresh UIDVALIDITY and EXISTS every time.
   std::string text = impl_->command("SELECT " + quote(encode_mailbox_name(mailbox)));
+  impl_->read_only_mailbox.clear();
   MailboxStatus st;
   static const std::regex uidvalidity(R"(\[UIDVALIDITY (\d+)\])");
   static const std::regex uidnext(R"(\[UIDNEXT (\d+)\])");
@@ -294,19 +297,42 @@ void parse_internal_dates(const std::string& text,
 
 }  // namespace
 
-std::string ImapSession::fetch(const std::string& mailbox, std::uint32_t uidvalidity,
+std::string ImapSession::fetch(const std::string& mailbox, std::uint32_t /*uidvalidity*/,
                                std::uint32_t uid) {
   // The URL form streams the literal through the write callback, byte-exact and without the
-  // 300 KB header limit a custom UID FETCH hits in libcurl 7.88 (STACK-NOTES.md).
+  // 300 KB header limit a custom UID FETCH hits in libcurl 7.88 (STACK-NOTES.md). The URL
+  // carries no ;UIDVALIDITY=: libcurl would compare it with the value it cached at its own
+  // SELECT, which goes stale if the mailbox is renumbered while we stay connected; the
+  // pass checks UIDVALIDITY itself with a fresh SELECT.
   impl_->reset_request();
-  std::string url = impl_->base_url + url_escape(encode_mailbox_name(mailbox)) +
-                    ";UIDVALIDITY=" + std::to_string(uidvalidity) + "/;UID=" + std::to_string(uid);
+  std::string url =
+      impl_->base_url + url_escape(encode_mailbox_name(mailbox)) + "/;UID=" + std::to_string(uid);
   impl_->perform(url, "FETCH UID " + std::to_string(uid));
-  return std::move(impl_->body);
+  std::string raw = std::move(impl_->body);
+  if (!impl_->curl_selected) {
+    // libcurl has now SELECTed the mailbox and will not do it again on this connection.
+    // Re-opening it read-only means the following fetches do not set \Seen: Dovecot then
+    // writes nothing per message, which halves the cost of a fetch, and registered mail
+    // stays unread for the officers.
+    impl_->curl_selected = true;
+    impl_->command("EXAMINE " + quote(encode_mailbox_name(mailbox)));
+    impl_->read_only_mailbox = mailbox;
+  } else if (impl_->read_only_mailbox.empty()) {
+    impl_->command("EXAMINE " + quote(encode_mailbox_name(mailbox)));
+    impl_->read_only_mailbox = mailbox;
+  }
+  return raw;
+}
+
+void ImapSession::writable() {
+  if (impl_->read_only_mailbox.empty()) return;
+  impl_->command("SELECT " + quote(encode_mailbox_name(impl_->read_only_mailbox)));
+  impl_->read_only_mailbox.clear();
 }
 
 void ImapSession::move(const std::vector<std::uint32_t>& uids, const std::string& folder) {
   if (uids.empty()) return;
+  writable();
   std::string set = uid_set(uids);
   std::string target = quote(encode_mailbox_name(folder));
   if (has_capability("MOVE")) {

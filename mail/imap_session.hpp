@@ -68,8 +68,9 @@ class ImapSession {
   /// This, not the moment we fetched it, is the date of receipt.
   std::map<std::uint32_t, std::chrono::system_clock::time_point> internal_dates(
       const std::vector<std::uint32_t>& uids);
-  /// The whole message, byte-exact as the server stores it. Uses BODY.PEEK semantics where
-  /// possible; intake never relies on \Seen either way.
+  /// The whole message, byte-exact as the server stores it. After the first fetch of a
+  /// connection the mailbox is open read-only, so fetching does not set \Seen (intake never
+  /// relies on flags either way); move() re-opens it read-write.
   std::string fetch(const std::string& mailbox, std::uint32_t uidvalidity, std::uint32_t uid);
   /// Moves UIDs of the selected mailbox to `folder` (UID MOVE, or COPY + \Deleted + UID
   /// EXPUNGE where MOVE is missing). UIDs already gone are not an error.
@@ -78,6 +79,9 @@ class ImapSession {
   void ensure_folder(const std::string& folder);
 
  private:
+  /// Re-opens the mailbox read-write after fetch() opened it read-only.
+  void writable();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,5 +1,9 @@
 #include "rules/similarity.hpp"
 
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 namespace mailgate::rules {
 
 namespace {
@@ -42,7 +46,9 @@ StemSet stem_set(const PreparedAppeal& appeal) {
   return set;
 }
 
-StemSet stem_set(std::string_view text) {
+namespace {
+
+StemSet compute_stem_set(std::string_view text) {
   StemTable stems;
   PreparedField field;
   field.text = text;
@@ -50,6 +56,36 @@ StemSet stem_set(std::string_view text) {
   StemSet set;
   add(set, field, stems);
   return set;
+}
+
+/// A frequent client's earlier cases come back with every new message: their stem sets are
+/// kept so each text is stemmed once, not once per later message. Bounded; cleared whole
+/// when full (cheap, and the next batch refills what it needs).
+class StemSetCache {
+ public:
+  std::shared_ptr<const StemSet> get(std::string_view text) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = sets_.find(std::string(text)); it != sets_.end()) return it->second;
+    }
+    auto set = std::make_shared<const StemSet>(compute_stem_set(text));
+    std::lock_guard lock(mutex_);
+    if (sets_.size() >= kMaxEntries) sets_.clear();
+    sets_.emplace(std::string(text), set);
+    return set;
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 2048;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const StemSet>> sets_;
+};
+
+}  // namespace
+
+StemSet stem_set(std::string_view text) {
+  static StemSetCache cache;
+  return *cache.get(text);
 }
 
 double jaccard(const StemSet& a, const StemSet& b) {
