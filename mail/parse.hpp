@@ -10,8 +10,8 @@
 
 namespace mailgate::mail {
 
-/// Caps on untrusted input. mimetic's header buffer is quadratic in one line's length, so the
-/// header caps are enforced before bytes reach it (see docs/ARCHITECTURE.md).
+/// Caps on untrusted input, applied while the message is split (mail/mime_tree.cpp), so no
+/// input can make parsing quadratic or recurse without bound (see docs/ARCHITECTURE.md).
 struct ParseLimits {
   std::size_t max_header_bytes = 1024 * 1024;
   std::size_t max_line_bytes = 1024 * 1024;
