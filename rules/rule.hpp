@@ -1,7 +1,7 @@
 #pragma once
 /// A rule as the loader compiled it: conditions with their stems, regular expressions and
 /// windows worked out in advance, and the actions it takes when it fires. See
-/// rules/README.md for the file format administrators write.
+/// docs/rules.md for the file format administrators write.
 
 #include <memory>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-/// Loading rule files (TOML, see rules/README.md). Pure: the daemon reads the `*.toml` files of
+/// Loading rule files (TOML, see docs/rules.md). Pure: the daemon reads the `*.toml` files of
 /// the configured directory and passes their contents; rules load in file name order.
 /// Everything is checked and compiled here, so a rule set that loads cannot fail later on a
 /// bad regular expression, an unknown topic or an unreadable term.

@@ -47,7 +47,7 @@ TEST(Cli, CheckConfigAcceptsGoodAndShippedSample) {
     sample.replace(pos, std::string(key).size(), pw.string());
   }
   // The installed rules are the source tree's rules/.
-  std::string installed = "/usr/share/mailgate/rules";
+  std::string installed = "/etc/mailgate/rules";
   auto rules = (mailgate::test::source_dir() / "rules").string();
   for (auto pos = sample.find(installed); pos != std::string::npos; pos = sample.find(installed)) {
     sample.replace(pos, installed.size(), rules);
