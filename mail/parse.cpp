@@ -27,10 +27,20 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
+// True if the line at the start of `s` is an mbox "From sender date" envelope line, not a
+// "From  : name <addr>" header field written with white space before the colon (RFC 5322
+// obs-optional).
+bool is_envelope_line(std::string_view s) {
+  if (s.substr(0, 5) != "From ") return false;
+  std::size_t k = 5;
+  while (k < s.size() && (s[k] == ' ' || s[k] == '\t')) ++k;
+  return k >= s.size() || s[k] != ':';
+}
+
 // Removes a UTF-8 byte order mark and an mbox "From " envelope line.
 std::string_view strip_envelope(std::string_view raw) {
   if (raw.substr(0, 3) == "\xEF\xBB\xBF") raw.remove_prefix(3);
-  if (raw.substr(0, 5) == "From ") {
+  if (is_envelope_line(raw)) {
     std::size_t nl = raw.find('\n');
     raw = nl == std::string_view::npos ? std::string_view{} : raw.substr(nl + 1);
   }

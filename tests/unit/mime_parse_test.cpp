@@ -695,3 +695,22 @@ TEST(Parse, InlineNamedTextIsTheBodyWhenNothingElseIs) {
   ASSERT_EQ(m.attachments.size(), 1u);
   EXPECT_EQ(m.attachments[0].filename, "msg.txt");
 }
+
+// Found by the differential test (tests/reference): a first "From  :" header field written
+// with white space before the colon (RFC 5322 obs-optional, RFC 2822 example A.6.3) was dropped
+// as if it were an mbox "From " envelope line.
+TEST(Parse, FromFieldWithSpaceBeforeColonIsNotAnEnvelope) {
+  std::string msg =
+      "From  : John Doe <jdoe@machine.example>\r\nTo    : Mary Smith <mary@example.net>\r\n"
+      "Subject     : Saying Hello\r\n\r\nhello\r\n";
+  mm::Message m = mm::parse_message(msg);
+  ASSERT_TRUE(m.from.has_value());
+  EXPECT_EQ(m.from->name, "John Doe");
+  EXPECT_EQ(m.from->address, "jdoe@machine.example");
+  EXPECT_EQ(m.subject, "Saying Hello");
+  EXPECT_EQ(m.text, "hello\n");
+  // An envelope line is still one, also with a bare "From -" as MimeKit's mbox files have it.
+  mm::Message e = mm::parse_message("From - \r\nFrom: a@example.org\r\n\r\nx\r\n");
+  ASSERT_TRUE(e.from.has_value());
+  EXPECT_EQ(e.from->address, "a@example.org");
+}
