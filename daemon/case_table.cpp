@@ -50,8 +50,8 @@ std::size_t display_width(const std::string& utf8) {
 }
 
 std::string case_table(const std::vector<storage::CaseSummary>& cases) {
-  const std::vector<std::string> head = {"Рег. номер", "Получено", "Отправитель", "Тема",
-                                         "Вложений"};
+  const std::vector<std::string> head = {"Рег. номер", "Получено",    "Отправитель", "Тема",
+                                         "Срочность",  "Ответить до", "Вложений"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : cases) {
     std::string from =
@@ -59,8 +59,11 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
     std::string when = c.received_at.substr(0, 16);
     std::replace(when.begin(), when.end(), 'T', ' ');
     std::string subject = c.status == "registered" ? c.subject : "[" + c.status + "] " + c.subject;
-    rows.push_back({c.regno, when, fit(one_line(from), 48), fit(one_line(subject), 60),
-                    std::to_string(c.attachments)});
+    std::string urgency = c.urgency == "urgent" ? "срочно" : c.urgency == "normal" ? "обычно" : "—";
+    std::string due = c.deadline.empty() ? "—" : c.deadline.substr(0, 16);
+    std::replace(due.begin(), due.end(), 'T', ' ');
+    rows.push_back({c.regno, when, fit(one_line(from), 40), fit(one_line(subject), 50), urgency,
+                    due, std::to_string(c.attachments)});
   }
   std::vector<std::size_t> width(head.size());
   for (std::size_t i = 0; i < head.size(); ++i) width[i] = display_width(head[i]);

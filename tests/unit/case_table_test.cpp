@@ -13,6 +13,8 @@ TEST(CaseTable, AlignsCyrillicByCharactersNotBytes) {
   a.from_address = "eg@x.example";
   a.subject = "Подарок";
   a.status = "registered";
+  a.urgency = "urgent";
+  a.deadline = "2026-03-27T17:00:00+03:00";
   auto b = a;
   b.regno = "УПК-2026-000002";
   b.from_name = "";
@@ -31,4 +33,6 @@ TEST(CaseTable, AlignsCyrillicByCharactersNotBytes) {
   EXPECT_EQ(col(lines[2], "Подарок"), col(lines[3], "[unparsed]"));
   EXPECT_NE(lines[3].find("…"), std::string::npos) << "long subjects are cut";
   EXPECT_EQ(lines[4], "Всего: 2");
+  EXPECT_NE(lines[2].find("срочно"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find("2026-03-27 17:00"), std::string::npos) << lines[2];
 }
