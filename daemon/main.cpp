@@ -158,6 +158,16 @@ std::optional<Config> optional_config(const Args& args, bool& from_file) {
   }
 }
 
+/// The rules and calendar, or null after printing why they cannot be loaded.
+std::shared_ptr<const mailgate::daemon::LoadedRules> load_rules_or_report(const Config& config) {
+  try {
+    return mailgate::daemon::load_rules(config);
+  } catch (const ConfigError& e) {
+    std::cerr << "mailgate: " << e.what() << "\n";
+    return nullptr;
+  }
+}
+
 /// Takes "--name VALUE" out of the words; empty if absent.
 std::string take_option(std::vector<std::string>& words, const std::string& name) {
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
@@ -187,13 +197,8 @@ int cmd_rules_test(const Args& args) {
   bool from_file = false;
   auto config = optional_config(args, from_file);
   if (!config) return 2;
-  std::shared_ptr<const mailgate::daemon::LoadedRules> loaded;
-  try {
-    loaded = mailgate::daemon::load_rules(*config);
-  } catch (const ConfigError& e) {
-    std::cerr << "mailgate: " << e.what() << "\n";
-    return 2;
-  }
+  auto loaded = load_rules_or_report(*config);
+  if (!loaded) return 2;
   auto message = mailgate::mail::parse_message(read_file(w[2]));
   std::string sender = from.empty() ? mailgate::daemon::sender_of(message) : from;
   std::transform(sender.begin(), sender.end(), sender.begin(),
@@ -271,13 +276,8 @@ int cmd_calendar_deadline(const Args& args) {
   bool from_file = false;
   auto config = optional_config(args, from_file);
   if (!config) return 2;
-  std::shared_ptr<const mailgate::daemon::LoadedRules> loaded;
-  try {
-    loaded = mailgate::daemon::load_rules(*config);
-  } catch (const ConfigError& e) {
-    std::cerr << "mailgate: " << e.what() << "\n";
-    return 2;
-  }
+  auto loaded = load_rules_or_report(*config);
+  if (!loaded) return 2;
   auto offset = loaded->calendar.utc_offset();
   auto at = mailgate::daemon::parse_iso_time(from, offset);
   if (!at) return usage_error("--from: not an ISO 8601 date and time: " + from);
@@ -347,13 +347,8 @@ int dispatch(const Args& args) {
         return usage_error("unknown option for run: " + w[i]);
       }
     }
-    std::shared_ptr<const mailgate::daemon::LoadedRules> loaded;
-    try {
-      loaded = mailgate::daemon::load_rules(config);
-    } catch (const ConfigError& e) {
-      std::cerr << "mailgate: " << e.what() << "\n";
-      return 2;
-    }
+    auto loaded = load_rules_or_report(config);
+    if (!loaded) return 2;
     mailgate::daemon::RulesHolder rules(loaded);
     mailgate::daemon::install_signal_handlers();
     return mailgate::daemon::run_service(config, once, make_parser(), rules);
