@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mail/imap_session.hpp"
@@ -85,5 +86,9 @@ std::filesystem::path config_path(const std::string& from_flag);
 
 /// Loads and validates; throws ConfigError naming file:line and the key.
 Config load_config(const std::filesystem::path& file);
+
+/// The same for file contents already read: `file` names the file in errors and is where
+/// relative paths (rules.directory, ...) are resolved from; password_file is still read.
+Config load_config_text(std::string_view text, const std::filesystem::path& file);
 
 }  // namespace mailgate::daemon

@@ -52,8 +52,7 @@ class Splitter {
     l.begin = pos;
     const char* data = buf_.data();
     std::size_t n = buf_.size();
-    const void* nl = std::memchr(data + pos, '\n', n - pos);
-    std::size_t lf = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : n;
+    std::size_t lf = next_lf(pos);
     const void* cr = std::memchr(data + pos, '\r', lf - pos);
     std::size_t crpos = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - data) : lf;
     if (crpos < lf && crpos + 1 != lf) {  // lone CR
@@ -67,6 +66,22 @@ class Splitter {
       l.next = n;
     }
     return l;
+  }
+
+  // Position of the first LF at or after `pos` (or the size), remembering the last answer:
+  // in text whose lines end in lone CRs, searching for the LF from every line would scan to
+  // the end once per line, quadratic in the message size (found while fuzzing).
+  std::size_t next_lf(std::size_t pos) const {
+    if (lf_memo_.data != buf_.data() || lf_memo_.size != buf_.size() || pos < lf_memo_.from ||
+        lf_memo_.lf < pos) {
+      const void* nl = std::memchr(buf_.data() + pos, '\n', buf_.size() - pos);
+      lf_memo_.data = buf_.data();
+      lf_memo_.size = buf_.size();
+      lf_memo_.from = pos;
+      lf_memo_.lf =
+          nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data()) : buf_.size();
+    }
+    return lf_memo_.lf;
   }
 
   // Index in stack_ of the boundary this line delimits (innermost first), or -1.
@@ -394,6 +409,13 @@ class Splitter {
   std::vector<std::string> stack_;  // boundaries of the open multiparts, outermost first
   bool parts_capped_ = false;
   bool last_void_ = false;  // the entity just parsed had nothing at all
+  struct LfMemo {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    std::size_t from = 0;  // the LF at `lf` is the first one at or after `from`
+    std::size_t lf = 0;
+  };
+  mutable LfMemo lf_memo_;
 };
 
 }  // namespace

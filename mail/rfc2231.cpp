@@ -1,5 +1,7 @@
 #include "mail/rfc2231.hpp"
 
+#include <algorithm>
+
 #include "mail/charset.hpp"
 #include "mail/rfc2047.hpp"
 
@@ -154,22 +156,33 @@ ParamHeader parse_param_header(std::string_view raw, std::vector<std::string>* d
       // Skip anything up to the next ';'.
       while (i < raw.size() && raw[i] != ';') ++i;
     } else {
+      // The value runs to the next ';' or, when the ';' is missing ("us-ascii format=flowed"),
+      // to white space followed by "name=". One pass over the bytes: finding the ';' first
+      // made each parameter cost the rest of the header (quadratic for "a=b a=b a=b ..."),
+      // and rescanning a run of white space from each of its bytes was quadratic too (both
+      // found while fuzzing).
       std::size_t vb = i;
-      while (i < raw.size() && raw[i] != ';') ++i;
-      std::string_view v = raw.substr(vb, i - vb);
-      // A missing ';': "us-ascii format=flowed" -> cut before " format=".
-      for (std::size_t k = 0; k < v.size(); ++k) {
-        if (!is_ws(v[k])) continue;
-        std::size_t n = k;
-        while (n < v.size() && is_ws(v[n])) ++n;
+      std::size_t ve = std::string_view::npos;
+      while (i < raw.size() && raw[i] != ';') {
+        if (!is_ws(raw[i])) {
+          ++i;
+          continue;
+        }
+        std::size_t n = i;
+        while (n < raw.size() && is_ws(raw[n])) ++n;
         std::size_t e = n;
-        while (e < v.size() && v[e] != '=' && !is_ws(v[e]) && v[e] != '"' && v[e] != '?') ++e;
-        if (e < v.size() && e > n && v[e] == '=' && v.substr(n, 2) != "=?") {
-          i = vb + n;  // resume parsing at the next parameter name
-          v = v.substr(0, k);
+        while (e < raw.size() && raw[e] != ';' && raw[e] != '=' && !is_ws(raw[e]) &&
+               raw[e] != '"' && raw[e] != '?') {
+          ++e;
+        }
+        if (e < raw.size() && e > n && raw[e] == '=') {
+          ve = i;
+          i = n;  // resume parsing at the next parameter name
           break;
         }
+        i = std::max(n, e);
       }
+      std::string_view v = raw.substr(vb, (ve == std::string_view::npos ? i : ve) - vb);
       // Trailing white space and a trailing comment.
       while (!v.empty() && is_ws(v.back())) v.remove_suffix(1);
       if (!v.empty() && v.back() == ')') {
