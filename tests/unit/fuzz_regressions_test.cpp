@@ -26,9 +26,8 @@ namespace mm = mailgate::mail;
 const fs::path kRegressions = fs::path(MAILGATE_TEST_DATA) / "fuzz-regressions";
 const std::string kRulesDir = std::string(MAILGATE_TEST_DATA) + "/../../rules";
 
-/// Generous: every input here takes well under a second in a plain build and a few seconds
-/// under ASan; before its fix each slow one took a minute or more.
-constexpr double kBudgetSeconds = 10;
+// No wall-clock limits here (shared, noisy machines): an input that became slow again
+// (each took a minute or more before its fix) trips ctest's per-test TIMEOUT instead.
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -50,20 +49,13 @@ std::vector<fs::path> inputs(const std::string& target) {
 void replay(const std::string& target, const std::function<std::string(std::string_view)>& check) {
   for (const fs::path& file : inputs(target)) {
     std::string data = read_file(file);
-    auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(check(data), "") << file;
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_LT(seconds, kBudgetSeconds) << file;
   }
 }
 
-double seconds_to_parse(std::string_view raw, mm::Message* out = nullptr) {
-  auto start = std::chrono::steady_clock::now();
+void parse_into(std::string_view raw, mm::Message* out = nullptr) {
   mm::Message m = mm::parse_message(raw);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (out != nullptr) *out = std::move(m);
-  return s;
 }
 
 TEST(FuzzRegressions, Mime) {
@@ -105,8 +97,7 @@ TEST(FuzzRegressions, ParameterWithLongWhiteSpaceRunIsLinear) {
   EXPECT_EQ(h.find("charset")->value, "a" + spaces + "b");
   EXPECT_EQ(h.find("format")->value, "flowed");
   mm::Message m;
-  EXPECT_LT(seconds_to_parse(read_file(kRegressions / "mime/param-whitespace-run.eml"), &m),
-            kBudgetSeconds);
+  parse_into(read_file(kRegressions / "mime/param-whitespace-run.eml"), &m);
   EXPECT_EQ(m.text, "hello\n");
 }
 
@@ -127,8 +118,7 @@ TEST(FuzzRegressions, ParametersWithoutSemicolonsAreLinear) {
   auto words = mm::parse_param_header("text/plain; name=This is a test.txt  ; x=\"=?a?= b\"");
   EXPECT_EQ(words.find("name")->value, "This is a test.txt");
   EXPECT_EQ(words.find("x")->value, "=?a?= b");
-  EXPECT_LT(seconds_to_parse(read_file(kRegressions / "mime/params-without-semicolons.eml")),
-            kBudgetSeconds);
+  parse_into(read_file(kRegressions / "mime/params-without-semicolons.eml"));
 }
 
 // mime/lone-cr-delimiters.eml: lines ending in a lone CR (old Mac mail) made the splitter
@@ -136,8 +126,7 @@ TEST(FuzzRegressions, ParametersWithoutSemicolonsAreLinear) {
 // has none: 3 MB of empty lines took a minute. The line breaks are read as before.
 TEST(FuzzRegressions, LoneCrLinesAreLinear) {
   mm::Message m;
-  EXPECT_LT(seconds_to_parse(read_file(kRegressions / "mime/lone-cr-delimiters.eml"), &m),
-            kBudgetSeconds);
+  parse_into(read_file(kRegressions / "mime/lone-cr-delimiters.eml"), &m);
   EXPECT_EQ(m.subject, "lone CR line breaks only");
   EXPECT_EQ(m.attachments.size(), 1999u);  // 2000 MIME parts with the message itself
   EXPECT_TRUE(std::any_of(m.defects.begin(), m.defects.end(), [](const std::string& d) {
