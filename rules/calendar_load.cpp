@@ -201,11 +201,12 @@ LoadedYear load_year(const SourceFile& file) {
   r.check_keys(root, {"year", "provisional", "source", "holidays", "working_days", "shortened"},
                "");
   const toml::node& year_node = r.require(root, "year");
-  auto y = year_node.value<int64_t>();
-  if (!year_node.is_integer() || *y < 1970 || *y > 9999) {
+  // is_integer() first: value<int64_t>() on a float such as 2e25 is an out-of-range cast.
+  if (!year_node.is_integer() || year_node.as_integer()->get() < 1970 ||
+      year_node.as_integer()->get() > 9999) {
     r.fail(year_node.source(), "year must be a whole number like 2026");
   }
-  int file_year = int(*y);
+  int file_year = int(year_node.as_integer()->get());
 
   CalendarYear out;
   if (const toml::node* p = root.get("provisional")) {
@@ -250,11 +251,10 @@ OfficeHours load_office_hours(const SourceFile& file) {
   out.utc_offset = parse_offset(r, r.require(root, "utc_offset"));
 
   const toml::node& by = r.require(root, "shortened_by_minutes");
-  auto by_value = by.value<int64_t>();
-  if (!by.is_integer() || *by_value < 0 || *by_value > 240) {
+  if (!by.is_integer() || by.as_integer()->get() < 0 || by.as_integer()->get() > 240) {
     r.fail(by.source(), "shortened_by_minutes must be a whole number from 0 to 240");
   }
-  out.shortened_by = minutes(*by_value);
+  out.shortened_by = minutes(by.as_integer()->get());
 
   const toml::node& lunch = r.require(root, "lunch");
   std::tie(out.lunch_start, out.lunch_end) = parse_span(r, lunch, "lunch");

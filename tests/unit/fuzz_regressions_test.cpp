@@ -165,6 +165,42 @@ TEST(FuzzRegressions, OverlongTimeZoneIsAConfigError) {
   EXPECT_EQ(c.registration.timezone, "Europe/Moscow");
 }
 
+// calendar/year-float-out-of-range.toml, calendar/shortened-by-float-out-of-range.toml: a
+// float where a whole number belongs ("year = 2e25") went through toml++'s value<int64_t>(),
+// an out-of-range float-to-integer cast: undefined behaviour that clang's UBSan reports
+// (found by fuzz_calendar; GCC's -fsanitize=undefined does not check float casts, and on
+// x86-64 the cast happens to give INT64_MIN, so here the error is right either way).
+TEST(FuzzRegressions, FloatWhereAWholeNumberBelongsIsACalendarError) {
+  auto load_year = [](const std::string& text) {
+    try {
+      mailgate::rules::Calendar::load(
+          mailgate::fuzz::detail::read_calendar_file(kRulesDir, "office_hours.toml"),
+          {{"2026.toml", text}});
+      return std::string("loaded");
+    } catch (const mailgate::rules::CalendarError& e) {
+      return std::string(e.what());
+    }
+  };
+  for (const char* year : {"2e25", "-2e25", "2026.0", "inf", "nan"}) {
+    EXPECT_EQ(load_year(std::string("# c\nyear = ") + year + "\n"),
+              "2026.toml:2:8: year must be a whole number like 2026")
+        << year;
+  }
+  EXPECT_EQ(load_year("year = 2026\n"), "loaded");
+  std::string office = read_file(kRulesDir + "/calendar/office_hours.toml");
+  std::size_t at = office.find("shortened_by_minutes = 60");
+  ASSERT_NE(at, std::string::npos);
+  office.replace(at, 25, "shortened_by_minutes = 1e30");
+  try {
+    mailgate::rules::Calendar::load({"office_hours.toml", office}, {});
+    ADD_FAILURE() << "loaded shortened_by_minutes = 1e30";
+  } catch (const mailgate::rules::CalendarError& e) {
+    EXPECT_NE(std::string(e.what()).find("shortened_by_minutes must be a whole number"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // load_config is load_config_text on the file's contents; relative paths follow the file.
 TEST(FuzzRegressions, LoadConfigReadsTheFileIntoLoadConfigText) {
   fs::path dir = fs::temp_directory_path() / ("mailgate-fuzz-reg-" + std::to_string(::getpid()));
