@@ -177,8 +177,9 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
     throw ConfigError(file.string() + ": cannot read: " + e.what());
   }
 
-  const std::set<std::string> tables = {"imap",  "database", "intake",   "registration",
-                                        "rules", "units",    "officers", "log"};
+  const std::set<std::string> tables = {"imap",   "database", "intake",   "registration",
+                                        "rules",  "limits",   "office",   "smtp",
+                                        "outbox", "units",    "officers", "log"};
   for (const auto& [k, v] : root) {
     if (tables.count(std::string(k.str())) == 0) {
       throw ConfigError(where(file, v.source()) + ": " + std::string(k.str()) +
@@ -273,6 +274,74 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   c.rules.shift_to_working_day = rules.boolean("shift_to_working_day").value_or(true);
   c.rules.history_days = static_cast<int>(rules.integer("history_days", 1, 3660).value_or(365));
   rules.reject_unknown();
+
+  TableReader limits(file, root, "limits");
+  auto bytes = [&](const char* key, std::size_t fallback, std::int64_t min, std::int64_t max) {
+    return static_cast<std::size_t>(
+        limits.integer(key, min, max).value_or(static_cast<std::int64_t>(fallback)));
+  };
+  c.limits.max_message_bytes =
+      bytes("max_message_bytes", c.limits.max_message_bytes, 64 * 1024, 2LL << 30);
+  c.limits.max_header_bytes =
+      bytes("max_header_bytes", c.limits.max_header_bytes, 1024, 64 * 1024 * 1024);
+  c.limits.max_line_bytes = bytes("max_line_bytes", c.limits.max_line_bytes, 998, 64 * 1024 * 1024);
+  c.limits.max_depth = bytes("max_mime_depth", c.limits.max_depth, 2, 1000);
+  c.limits.max_parts = bytes("max_mime_parts", c.limits.max_parts, 1, 1000000);
+  limits.reject_unknown();
+
+  TableReader office(file, root, "office");
+  c.office.name = office.string("name").value_or(c.office.name);
+  if (auto a = office.string("address")) {
+    if (a->find('@') == std::string::npos || a->find_first_of(" \t<>\r\n") != std::string::npos) {
+      office.fail(root["office"]["address"].node()->source(), "address",
+                  "must be an e-mail address like upk@lenreg.ru");
+    }
+    c.office.address = *a;
+  }
+  c.office.phone = office.string("phone").value_or("");
+  c.office.reception_address =
+      office.string("reception_address").value_or(c.office.reception_address);
+  c.office.reception_hours = office.string("reception_hours").value_or(c.office.reception_hours);
+  c.office.message_id_domain = office.string("message_id_domain").value_or("");
+  if (c.office.message_id_domain.empty() && !c.office.address.empty()) {
+    c.office.message_id_domain = c.office.address.substr(c.office.address.rfind('@') + 1);
+  }
+  office.reject_unknown();
+
+  TableReader smtp(file, root, "smtp");
+  c.smtp.host = smtp.string("host").value_or("");
+  c.smtp.security = smtp.choice("security", {"smtps", "starttls", "none"}).value_or("starttls");
+  c.smtp.port = static_cast<int>(
+      smtp.integer("port", 1, 65535).value_or(c.smtp.security == "smtps" ? 465 : 587));
+  c.smtp.ca_file = smtp.string("ca_file").value_or("");
+  c.smtp.user = smtp.string("user").value_or("");
+  c.smtp.password = smtp.secret("password").value_or("");
+  c.smtp.helo_name = smtp.string("helo_name").value_or("");
+  c.smtp.timeout = std::chrono::seconds(smtp.integer("timeout", 1, 3600).value_or(60));
+  if (c.smtp.security == "none" && !c.smtp.host.empty() && c.smtp.host != "127.0.0.1" &&
+      c.smtp.host != "::1" && c.smtp.host != "localhost") {
+    smtp.fail(root["smtp"]["security"].node()->source(), "security",
+              "\"none\" (no TLS) is allowed only for a server on this machine (127.0.0.1)");
+  }
+  smtp.reject_unknown();
+  if (!c.smtp.host.empty() && c.office.address.empty()) {
+    throw ConfigError(file.string() + ":1: office.address: is required to send mail");
+  }
+
+  TableReader outbox(file, root, "outbox");
+  c.outbox.poll_interval =
+      std::chrono::seconds(outbox.integer("poll_interval", 1, 3600).value_or(5));
+  c.outbox.batch_size =
+      static_cast<std::size_t>(outbox.integer("batch_size", 1, 1000).value_or(50));
+  c.outbox.max_attempts = static_cast<int>(outbox.integer("max_attempts", 1, 100).value_or(10));
+  c.outbox.min_backoff = std::chrono::seconds(outbox.integer("min_backoff", 1, 86400).value_or(60));
+  c.outbox.max_backoff =
+      std::chrono::seconds(outbox.integer("max_backoff", 1, 7 * 86400).value_or(3600));
+  c.outbox.acks_per_sender_per_day =
+      static_cast<int>(outbox.integer("acks_per_sender_per_day", 0, 10000).value_or(10));
+  c.outbox.suppress_failed_days =
+      static_cast<int>(outbox.integer("suppress_failed_days", 0, 3660).value_or(60));
+  outbox.reject_unknown();
 
   auto read_array = [&](const char* name, auto&& read_one) {
     const toml::node* node = root.get(name);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mail/imap_session.hpp"
+#include "mail/parse.hpp"
 
 namespace mailgate::daemon {
 
@@ -41,6 +42,41 @@ struct RulesConfig {
   int history_days = 365;  ///< how far back a sender's earlier messages count
 };
 
+/// The office as clients see it: the address it writes from and the facts every
+/// acknowledgement gives (R12).
+struct OfficeConfig {
+  std::string name = "Управление профилактики коррупционных и иных правонарушений";
+  std::string address;  ///< the e-mail address clients write to and the office sends from
+  std::string phone;
+  std::string reception_address = "г. Санкт-Петербург, Суворовский пр-кт, д. 67";
+  std::string reception_hours =
+      "понедельник–четверг с 9:00 до 18:00, пятница с 9:00 до 17:00, обед с 12:00 до 12:48";
+  std::string message_id_domain;  ///< default: the domain of `address`
+};
+
+/// The SMTP server outgoing mail goes through.
+struct SmtpConfig {
+  std::string host;  ///< empty: nothing is sent (outbox rows wait)
+  int port = 587;
+  std::string security = "starttls";  ///< "smtps", "starttls" or "none" (loopback only)
+  std::string ca_file;
+  std::string user;
+  std::string password;  ///< from password_file; never logged
+  std::string helo_name;
+  std::chrono::seconds timeout{60};
+};
+
+/// How the outbox worker sends and when it gives up; loop-safety caps.
+struct OutboxConfig {
+  std::chrono::seconds poll_interval{5};
+  std::size_t batch_size = 50;
+  int max_attempts = 10;
+  std::chrono::seconds min_backoff{60};
+  std::chrono::seconds max_backoff{3600};
+  int acks_per_sender_per_day = 10;
+  int suppress_failed_days = 60;
+};
+
 /// A structural unit of the office.
 struct Unit {
   std::string id;
@@ -66,6 +102,10 @@ struct Config {
   IntakeConfig intake;
   RegistrationConfig registration;
   RulesConfig rules;
+  mail::ParseLimits limits;
+  OfficeConfig office;
+  SmtpConfig smtp;
+  OutboxConfig outbox;
   std::vector<Unit> units;
   std::vector<Officer> officers;
   std::string log_level = "info";

@@ -72,8 +72,7 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
-mailgate::daemon::Parser make_parser() {
-  mailgate::mail::ParseLimits limits;
+mailgate::daemon::Parser make_parser(const mailgate::mail::ParseLimits& limits) {
   mailgate::daemon::Parser parser = [limits](std::string_view raw) {
     return mailgate::mail::parse_message(raw, limits);
   };
@@ -351,7 +350,7 @@ int dispatch(const Args& args) {
     if (!loaded) return 2;
     mailgate::daemon::RulesHolder rules(loaded);
     mailgate::daemon::install_signal_handlers();
-    return mailgate::daemon::run_service(config, once, make_parser(), rules);
+    return mailgate::daemon::run_service(config, once, make_parser(config.limits), rules);
   }
   if (cmd == "migrate") {
     if (w.size() != 1) return usage_error("migrate takes no arguments");

@@ -47,6 +47,7 @@ std::string to_json(const Message& m) {
   }
   j["attachments"] = std::move(atts);
   j["defects"] = m.defects;
+  if (m.oversized) j["oversized"] = true;
   // Every string is UTF-8 already; `replace` guards the output against any slip.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

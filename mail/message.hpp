@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mailgate::mail {
@@ -24,7 +25,19 @@ struct Attachment {
   bool nested = false;       ///< lives inside an attached message/rfc822
 };
 
+/// One top-level header field: name as written, value unfolded and trimmed, made valid UTF-8
+/// (not RFC 2047-decoded). Loop safety and sender authentication read these.
+struct HeaderField {
+  std::string name;
+  std::string value;
+};
+
 struct Message {
+  /// Every top-level header field in order (capped like the header block itself).
+  std::vector<HeaderField> header;
+  /// Larger than ParseLimits::max_message_bytes: only the header was read; no text, no
+  /// attachments. Registered with status "oversized".
+  bool oversized = false;
   std::string message_id;  ///< as written, with angle brackets; empty if absent
   std::optional<Address> from;
   std::vector<Address> to;
@@ -41,6 +54,9 @@ struct Message {
   /// Things the parser had to guess or repair (undeclared charset, bad encoded-word, ...).
   /// Kept so an officer can see why a message looks odd; never fatal.
   std::vector<std::string> defects;
+
+  /// First top-level field of that name (case-insensitive), or nullptr.
+  const std::string* field(std::string_view name) const;
 };
 
 }  // namespace mailgate::mail

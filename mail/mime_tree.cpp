@@ -37,7 +37,8 @@ struct Line {
 
 class Splitter {
  public:
-  Splitter(MimeTree& tree, const ParseLimits& limits) : tree_(tree), limits_(limits) {}
+  Splitter(MimeTree& tree, const ParseLimits& limits, bool header_only)
+      : tree_(tree), limits_(limits), header_only_(header_only) {}
 
   void run(std::string_view raw) {
     buf_ = raw;
@@ -280,6 +281,7 @@ class Splitter {
       node.content_type.value = fallback;
     }
     const std::string type = node.content_type.value;
+    if (header_only_) return idx;  // an oversized message: its body is not looked at
 
     if (type.rfind("multipart/", 0) == 0) {
       const ParamValue* b = node.content_type.find("boundary");
@@ -404,6 +406,7 @@ class Splitter {
 
   MimeTree& tree_;
   const ParseLimits& limits_;
+  bool header_only_;
   std::string_view buf_;
   std::size_t pos_ = 0;
   std::vector<std::string> stack_;  // boundaries of the open multiparts, outermost first
@@ -427,9 +430,9 @@ const std::string* MimeNode::field(std::string_view name) const {
   return nullptr;
 }
 
-MimeTree build_mime_tree(std::string_view raw, const ParseLimits& limits) {
+MimeTree build_mime_tree(std::string_view raw, const ParseLimits& limits, bool header_only) {
   MimeTree tree;
-  Splitter splitter(tree, limits);
+  Splitter splitter(tree, limits, header_only);
   splitter.run(raw);
   return tree;
 }

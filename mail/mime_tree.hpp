@@ -16,14 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "mail/message.hpp"
 #include "mail/rfc2231.hpp"
 
 namespace mailgate::mail {
 
-struct HeaderField {
-  std::string name;   ///< as written
-  std::string value;  ///< unfolded (CRLF before WSP removed, the WSP kept), trimmed, raw bytes
-};
+// HeaderField (mail/message.hpp): here the value is raw bytes, unfolded (CRLF before WSP
+// removed, the WSP kept) and trimmed.
 
 struct MimeNode {
   enum class Kind { kLeaf, kMultipart, kMessage };
@@ -53,6 +52,7 @@ struct MimeTree {
 
 /// Splits `raw` (BOM and mbox "From " line already removed) into entities. Never throws for
 /// bad input; over a limit it truncates and records a defect.
-MimeTree build_mime_tree(std::string_view raw, const ParseLimits& limits);
+/// header_only: read the top-level header and nothing else (the body is left empty).
+MimeTree build_mime_tree(std::string_view raw, const ParseLimits& limits, bool header_only = false);
 
 }  // namespace mailgate::mail

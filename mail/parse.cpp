@@ -1,6 +1,7 @@
 #include "mail/parse.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "mail/address.hpp"
 #include "mail/charset.hpp"
@@ -341,18 +342,42 @@ void clean(Message& m) {
     clean(a.content_type);
   }
   for (std::string& d : m.defects) clean(d);
+  for (HeaderField& f : m.header) {
+    clean(f.name);
+    clean(f.value);
+  }
 }
 
 }  // namespace
+
+const std::string* Message::field(std::string_view name) const {
+  for (const HeaderField& f : header) {
+    if (f.name.size() == name.size() &&
+        std::equal(name.begin(), name.end(), f.name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return &f.value;
+    }
+  }
+  return nullptr;
+}
 
 Message parse_message(std::string_view raw, const ParseLimits& limits) {
   raw = strip_envelope(raw);
   if (raw.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw ParseError("empty message");
   }
-  MimeTree tree = build_mime_tree(raw, limits);
+  bool oversized = raw.size() > limits.max_message_bytes;
+  MimeTree tree = build_mime_tree(raw, limits, oversized);
   Message msg;
   msg.defects = std::move(tree.defects);
+  if (oversized) {
+    msg.oversized = true;
+    msg.defects.push_back("message of " + std::to_string(raw.size()) + " bytes is over the " +
+                          std::to_string(limits.max_message_bytes) +
+                          "-byte limit: only its header was read");
+  }
   if (tree.nodes[0].header.empty()) {
     // Header-less text (a digest fragment, a saved body) is still worth reading; binary data
     // is not a message at all.
@@ -362,6 +387,14 @@ Message parse_message(std::string_view raw, const ParseLimits& limits) {
     msg.defects.push_back("no header fields");
   }
   MessageBuilder(tree, msg).build();
+  if (oversized) {
+    msg.text.clear();
+    msg.text_type.clear();
+    msg.attachments.clear();
+  }
+  for (const HeaderField& f : tree.nodes[0].header) {
+    msg.header.push_back({sanitize_utf8(f.name), sanitize_utf8(f.value)});
+  }
   clean(msg);
   if (msg.defects.size() > kMaxDefects) {
     std::size_t dropped = msg.defects.size() - kMaxDefects;

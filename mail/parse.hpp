@@ -13,6 +13,8 @@ namespace mailgate::mail {
 /// Caps on untrusted input, applied while the message is split (mail/mime_tree.cpp), so no
 /// input can make parsing quadratic or recurse without bound (see docs/ARCHITECTURE.md).
 struct ParseLimits {
+  /// A larger message is registered with its header only (Message::oversized).
+  std::size_t max_message_bytes = 25 * 1024 * 1024;
   std::size_t max_header_bytes = 1024 * 1024;
   std::size_t max_line_bytes = 1024 * 1024;
   std::size_t max_depth = 50;
