@@ -4,10 +4,24 @@
 Run it with /usr/bin/python3: the python3 on PATH on our machines is a separate
 build that cannot import Debian's python3-aiosmtpd.
 
+Special recipient addresses (by local part, any domain, case-insensitive):
+  reject4*   451 4.3.0 at RCPT TO, every time (a temporary failure).
+  reject5*   550 5.1.1 at RCPT TO, every time (a permanent failure).
+  tempfail*  451 4.3.0 at the end of DATA for the FIRST attempt of each distinct
+             Message-ID (the whole transaction then fails: nothing is stored or
+             relayed); any later attempt with that Message-ID is accepted.  The
+             Message-IDs seen are kept in SINK_DIR/.tempfail-seen, one a line,
+             so they survive a restart of the sandbox.  A message without a
+             Message-ID is keyed by the SHA-256 of its bytes instead.
+  anything else is accepted.
+
 What it does (the contract tests rely on):
   * Listens on --host/--port (port 0 = any free port; the port actually bound
     is written to --port-file, atomically, once the socket listens, so the
     caller never races another process for a port).
+  * Offers STARTTLS when given --tls-cert/--tls-key (the sandbox's server
+    certificate, signed by its CA: clients verify with CA_FILE), but never
+    requires it: plaintext clients keep working.
   * Stores every accepted message byte-exact as SINK_DIR/<n>.eml: the DATA
     content after SMTP dot-unstuffing, nothing added, line endings untouched.
     Then SINK_DIR/<n>.json with the envelope.  Both are written under a
@@ -17,33 +31,43 @@ What it does (the contract tests rely on):
     The JSON is {"mail_from": "...", "rcpt_tos": [...], ...} with the
     addresses as given in MAIL FROM / RCPT TO, without angle brackets; the
     null reverse-path (MAIL FROM:<>) is "".  Extra keys: mail_options (ESMTP
-    parameters such as SMTPUTF8, BODY=8BITMIME) and auth_user (the AUTH login
-    name, or null).
-  * Refuses at RCPT TO recipients whose local part starts with "reject4"
-    (451 4.3.0) or "reject5" (550 5.1.1); accepts everything else.
-  * Advertises SMTPUTF8, 8BITMIME and AUTH PLAIN/LOGIN without TLS and accepts
-    any credentials, but never requires AUTH.
-  * Recipients <user>@sandbox.test where <user> is one of --users are also
-    relayed into that user's INBOX over LMTP (Dovecot), after the files are
-    written and before the 250 reply, so a test that got "250" can read the
-    message back over IMAP at once.  A relay failure is logged, not fatal.
+    parameters such as SMTPUTF8, BODY=8BITMIME), auth_user (the AUTH login
+    name, or null), message_id (the Message-ID header's value as sent, e.g.
+    "<abc@host>", or null), connection (1, 2, 3... per TCP connection to this
+    sink process -- equal numbers mean one reused connection; the sandbox's
+    own readiness probes take numbers too) and tls (true if the message came
+    after STARTTLS).
+  * Advertises SMTPUTF8, 8BITMIME and AUTH PLAIN/LOGIN with or without TLS
+    and accepts any credentials, but never requires AUTH.
+  * Every accepted recipient, whatever its domain, is also relayed into the
+    Dovecot mailbox of that address over LMTP, after the files are written
+    and before the 250 reply, so a test that got "250" can read the message
+    back over IMAP at once (login = the full address; the sandbox's own users
+    keep their mailboxes: client1@sandbox.test is IMAP user client1).  A relay
+    failure is logged, not fatal (e.g. a non-ASCII local part: Dovecot 2.3's
+    LMTP has no SMTPUTF8; a non-ASCII domain is relayed in its IDNA form).
 """
 
 import argparse
 import asyncio
+import email.parser
+import email.policy
+import hashlib
+import itertools
 import json
 import logging
 import os
 import re
 import signal
 import smtplib
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
 log = logging.getLogger("sandbox-sink")
 
-RELAY_DOMAIN = "sandbox.test"
+TEMPFAIL_SEEN = ".tempfail-seen"
 
 
 def local_part(address):
@@ -53,19 +77,54 @@ def local_part(address):
     return (address[:at] if at >= 0 else address).lower()
 
 
-def domain_part(address):
+def message_id_of(content):
+    """The Message-ID header's value (unfolded, stripped), or None."""
+    try:
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(content)
+        value = headers.get("Message-ID")
+    except Exception:
+        return None
+    if value is None:
+        return None
+    if not isinstance(value, str):  # compat32 gives a Header for 8-bit junk
+        value = str(value)
+    value = re.sub(r"\s+", " ", value).strip()
+    return value or None
+
+
+def lmtp_recipient(address):
+    """The address as Dovecot's LMTP takes it (IDNA domain), or None."""
     address = address.strip().strip("<>")
-    at = address.rfind("@")
-    return address[at + 1:].lower() if at >= 0 else ""
+    lp, at, dom = address.rpartition("@")
+    if not at:
+        lp, dom = address, ""
+    if not lp.isascii():
+        return None
+    if dom and not dom.isascii():
+        try:
+            dom = dom.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    return f"{lp}@{dom}" if dom else lp
+
+
+class SinkSMTP(SMTP):
+    """aiosmtpd's SMTP with a number per connection (one instance each)."""
+    connection_no = 0
 
 
 class SinkHandler:
-    def __init__(self, sink_dir, lmtp_host, lmtp_port, lmtp_port_file, relay_users):
+    def __init__(self, sink_dir, lmtp_host, lmtp_port, lmtp_port_file):
         self.sink_dir = sink_dir
         self.lmtp_host = lmtp_host
         self.lmtp_port = lmtp_port
         self.lmtp_port_file = lmtp_port_file
-        self.relay_users = set(u.lower() for u in relay_users)
+        self.tempfail_path = os.path.join(sink_dir, TEMPFAIL_SEEN)
+        try:
+            with open(self.tempfail_path, encoding="utf-8") as f:
+                self.tempfail_seen = set(line.rstrip("\n") for line in f if line.strip())
+        except FileNotFoundError:
+            self.tempfail_seen = set()
         # Continue numbering after what is already there (a re-`up` of a
         # stopped sandbox keeps its sink directory).
         existing = [int(m.group(1)) for m in
@@ -85,7 +144,20 @@ class SinkHandler:
         envelope.rcpt_options.extend(rcpt_options)
         return "250 2.1.5 OK"
 
-    def _store(self, envelope, session):
+    def _tempfail_first_attempt(self, envelope, message_id):
+        """True if a tempfail* recipient is there and this Message-ID is new."""
+        if not any(local_part(r).startswith("tempfail") for r in envelope.rcpt_tos):
+            return False
+        key = message_id if message_id is not None else \
+            "sha256:" + hashlib.sha256(envelope.original_content).hexdigest()
+        if key in self.tempfail_seen:
+            return False
+        self.tempfail_seen.add(key)
+        with open(self.tempfail_path, "a", encoding="utf-8") as f:
+            f.write(key + "\n")
+        return True
+
+    def _store(self, envelope, session, server, message_id):
         n = self.next_n
         self.next_n += 1
         eml = os.path.join(self.sink_dir, f"{n}.eml")
@@ -112,6 +184,9 @@ class SinkHandler:
             # Extra, informative keys (readers may ignore them).
             "mail_options": list(envelope.mail_options),
             "auth_user": auth_user,
+            "message_id": message_id,
+            "connection": server.connection_no,
+            "tls": session.ssl is not None or getattr(server, "_tls_protocol", None) is not None,
         }
         with open(tmp_meta, "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
@@ -157,8 +232,13 @@ class SinkHandler:
                 # One transaction per recipient: LMTP answers DATA once per
                 # recipient and smtplib reads only one reply.
                 for rcpt in rcpts:
+                    to = lmtp_recipient(rcpt)
+                    if to is None:
+                        log.error("LMTP relay of #%d to %s: not possible without "
+                                  "SMTPUTF8 (Dovecot 2.3)", n, rcpt)
+                        continue
                     try:
-                        lmtp.sendmail(mail_from, [rcpt], content, mail_options=opts)
+                        lmtp.sendmail(mail_from, [to], content, mail_options=opts)
                         log.info("relayed #%d over LMTP to %s", n, rcpt)
                     except smtplib.SMTPRecipientsRefused as e:
                         log.error("LMTP relay of #%d refused: %r", n, e.recipients)
@@ -170,11 +250,15 @@ class SinkHandler:
             log.error("LMTP relay of #%d failed: %r", n, e)
 
     async def handle_DATA(self, server, session, envelope):
-        n = self._store(envelope, session)
+        message_id = message_id_of(envelope.original_content)
+        if self._tempfail_first_attempt(envelope, message_id):
+            log.info("tempfail: 451 for the first attempt of %s to %s (connection %d)",
+                     message_id, envelope.rcpt_tos, server.connection_no)
+            return "451 4.3.0 Sandbox: temporary failure (first attempt, tempfail* recipient)"
+        n = self._store(envelope, session, server, message_id)
         log.info("stored #%d from %s to %s (%d bytes)", n, envelope.mail_from,
                  envelope.rcpt_tos, len(envelope.original_content))
-        relay_to = [r for r in envelope.rcpt_tos
-                    if domain_part(r) == RELAY_DOMAIN and local_part(r) in self.relay_users]
+        relay_to = list(envelope.rcpt_tos)
         if relay_to:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(
@@ -245,12 +329,17 @@ def accept_any_credentials(server, session, envelope, mechanism, auth_data):
 
 async def main_async(args):
     os.makedirs(args.dir, exist_ok=True)
-    handler = SinkHandler(args.dir, args.lmtp_host, args.lmtp_port, args.lmtp_port_file,
-                          [u for u in args.users.split(",") if u])
+    handler = SinkHandler(args.dir, args.lmtp_host, args.lmtp_port, args.lmtp_port_file)
     loop = asyncio.get_running_loop()
+    tls_context = None
+    if args.tls_cert:
+        tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_context.minimum_version = ssl.TLSVersion.TLSv1_2
+        tls_context.load_cert_chain(args.tls_cert, args.tls_key)
+    connections = itertools.count(1)
 
     def factory():
-        return SMTP(
+        server = SinkSMTP(
             handler,
             hostname="sink.sandbox.test",  # avoid getfqdn(): DNS can be slow
             ident="mailgate sandbox sink",
@@ -259,8 +348,12 @@ async def main_async(args):
             auth_required=False,
             auth_require_tls=False,         # offer AUTH PLAIN/LOGIN in the clear
             authenticator=accept_any_credentials,
+            tls_context=tls_context,        # offer STARTTLS ...
+            require_starttls=False,         # ... but never insist on it
             loop=loop,
         )
+        server.connection_no = next(connections)
+        return server
 
     server = None
     for port in ([args.port, 0] if args.port else [0]):
@@ -278,7 +371,8 @@ async def main_async(args):
         with open(tmp, "w") as f:
             f.write(f"{port}\n")
         os.rename(tmp, args.port_file)
-    log.info("listening on %s:%d, storing into %s", args.host, port, args.dir)
+    log.info("listening on %s:%d (%s), storing into %s", args.host, port,
+             "STARTTLS offered" if tls_context else "plaintext only", args.dir)
 
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -301,7 +395,10 @@ def main():
     p.add_argument("--lmtp-port", type=int, default=0)
     p.add_argument("--lmtp-port-file", help="read the LMTP port from this file at relay time")
     p.add_argument("--sandbox-dir", help="stop the sandbox's servers if this directory is deleted")
-    p.add_argument("--users", default="", help="comma-separated Dovecot users to relay to")
+    p.add_argument("--users", default="",
+                   help="ignored (kept for old callers): every recipient is relayed")
+    p.add_argument("--tls-cert", help="certificate (PEM) for STARTTLS; none = no STARTTLS")
+    p.add_argument("--tls-key", help="its private key (PEM)")
     args = p.parse_args()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
