@@ -55,7 +55,10 @@ PassResult Intake::run_pass() {
     std::vector<storage::Registration> done;
     for (auto uid : seen) {
       if (auto it = known.find(uid); it != known.end()) {
-        done.push_back({uid, "", it->second});
+        storage::Registration reg;
+        reg.uid = uid;
+        reg.unparsed = it->second;
+        done.push_back(reg);
       } else {
         fresh.push_back(uid);  // not expected; registering it is the safe side
       }
@@ -245,7 +248,10 @@ void Intake::move_registered(const std::vector<storage::Registration>& regs, Pas
 bool Intake::resume_by_sha(std::uint32_t uid, const std::string& raw, PassResult& result) {
   auto unparsed = store_.registered_by_sha(settings_.mailbox, uidvalidity_, mail::sha256_hex(raw));
   if (!unparsed) return false;
-  move_registered({{uid, "", *unparsed}}, result);
+  storage::Registration reg;
+  reg.uid = uid;
+  reg.unparsed = *unparsed;
+  move_registered({reg}, result);
   return true;
 }
 

@@ -8,9 +8,11 @@
 #include <set>
 
 #include "storage/migrations.hpp"
+#include "storage/pq_util.hpp"
 #include "storage/regno.hpp"
 
 namespace mailgate::storage {
+using namespace detail;
 namespace {
 
 std::string quote_conninfo(const std::string& v) {
@@ -42,101 +44,7 @@ std::string conninfo(const std::string& url, const std::string& password) {
   return info + "password=" + quote_conninfo(password);
 }
 
-/// Runs `fn`, turning libpqxx's exceptions into StoreError with the right class.
-template <typename Fn>
-auto guarded(const char* what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const pqxx::broken_connection& e) {
-    throw StoreError(true, std::string(what) + ": database connection lost: " + e.what());
-  } catch (const pqxx::in_doubt_error& e) {
-    throw StoreError(true, std::string(what) + ": commit in doubt: " + e.what());
-  } catch (const pqxx::sql_error& e) {
-    // Serialization failures and deadlocks are worth retrying as they are.
-    const std::string& state = e.sqlstate();
-    bool transient = state == "40001" || state == "40P01" || state.rfind("08", 0) == 0 ||
-                     state.rfind("57P", 0) == 0;
-    throw StoreError(transient, std::string(what) + ": " + e.what());
-  } catch (const pqxx::failure& e) {
-    throw StoreError(true, std::string(what) + ": " + e.what());
-  }
-}
-
-/// PostgreSQL text must be valid UTF-8 without NUL. The parser promises that, but one bad
-/// string must never make a registration fail for ever, so it is enforced here as well.
-std::string clean(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) {
-      ++i;
-      continue;
-    }
-    std::size_t len = c < 0x80         ? 1
-                      : (c >> 5) == 6  ? 2
-                      : (c >> 4) == 14 ? 3
-                      : (c >> 3) == 30 ? 4
-                                       : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    }
-    if (ok && len == 2) ok = c >= 0xc2;
-    if (ok && len == 3) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-    }
-    if (ok && len == 4) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-    }
-    if (!ok) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    out.append(s, i, len);
-    i += len;
-  }
-  return out;
-}
-
-std::optional<std::string> clean_opt(const std::optional<std::string>& s) {
-  if (!s) return std::nullopt;
-  return clean(*s);
-}
-
-nlohmann::json addresses(const std::vector<mail::Address>& list) {
-  auto out = nlohmann::json::array();
-  for (const auto& a : list)
-    out.push_back({{"name", clean(a.name)}, {"address", clean(a.address)}});
-  return out;
-}
-
-nlohmann::json strings(const std::vector<std::string>& list) {
-  auto out = nlohmann::json::array();
-  for (const auto& s : list) out.push_back(clean(s));
-  return out;
-}
-
-/// Only a well-formed ISO 8601 date of a plausible year reaches the timestamptz column:
-/// a cast failure would refuse the whole registration.
-std::optional<std::string> plausible_date(const std::optional<std::string>& iso) {
-  static const std::regex form(R"((19[7-9]\d|2[01]\d\d)-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)");
-  if (!iso || !std::regex_match(*iso, form)) return std::nullopt;
-  return iso;
-}
-
-double epoch_seconds(TimePoint t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
-
 }  // namespace
-
-struct Store::Conn : pqxx::connection {
-  using pqxx::connection::connection;
-};
 
 Store::Store(const std::string& url, const std::string& password) {
   guarded("connect", [&] {
@@ -279,31 +187,78 @@ void Store::prepare_registration() {
   // Prepared once per connection: parsing and planning these on every message cost more
   // than executing them. One statement registers one message, so a message costs one
   // round trip to the server.
-  conn_->prepare(
-      "register_message",
+  // $1-$24: the message and its attachments; $25-$37: the case; $38: automatic;
+  // $39-$41: flags, notify, kb_links (JSON arrays).
+  const std::string message_and_attachments =
       "WITH m AS ("
       "  INSERT INTO messages (mailbox, uidvalidity, uid, raw, raw_sha256, raw_size,"
       "  parse_status, parse_error, message_id, from_name, from_address, to_addrs,"
       "  cc_addrs, reply_to_addrs, sent_at, subject, in_reply_to, refs,"
-      "  auto_submitted, body_text, body_type, defects, received_at)"
+      "  auto_submitted, body_text, body_type, defects, received_at, automatic, case_id)"
       "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb,"
       "  $14::jsonb, $15::timestamptz, $16, $17,"
       "  ARRAY(SELECT jsonb_array_elements_text($18::jsonb)), $19, $20, $21,"
-      "  ARRAY(SELECT jsonb_array_elements_text($22::jsonb)), to_timestamp($23))"
+      "  ARRAY(SELECT jsonb_array_elements_text($22::jsonb)), to_timestamp($23), $%AUTO%,"
+      "  %CASE%)"
       "  RETURNING id, received_at),"
       " a AS ("
       "  INSERT INTO attachments (message_id, ordinal, filename, content_type, size, sha256,"
       "  nested)"
       "  SELECT m.id, (x.ord - 1)::int, x.f->>'filename', x.f->>'content_type',"
       "  (x.f->>'size')::bigint, x.f->>'sha256', (x.f->>'nested')::boolean"
-      "  FROM m, jsonb_array_elements($24::jsonb) WITH ORDINALITY AS x(f, ord)),"
-      " k AS ("
-      "  INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status, received_at,"
-      "  urgency, score, topic, unit, officer, term, deadline, decision)"
-      "  SELECT $25, $26, $27, m.id, 'email', $28, m.received_at, $30, $31, $32, $33, $34,"
-      "  $35, to_timestamp($36), $37::jsonb FROM m RETURNING id)"
-      " INSERT INTO case_events (case_id, kind, detail)"
-      " SELECT k.id, 'registered', $29::jsonb FROM k");
+      "  FROM m, jsonb_array_elements($24::jsonb) WITH ORDINALITY AS x(f, ord))";
+  auto with = [&](const char* automatic, const char* case_id) {
+    std::string q = message_and_attachments;
+    q.replace(q.find("%AUTO%"), 6, automatic);
+    q.replace(q.find("%CASE%"), 6, case_id);
+    return q;
+  };
+  conn_->prepare(
+      "register_message",
+      with("38", "NULL") +
+          ", k AS ("
+          "  INSERT INTO cases (regno, reg_year, reg_seq, message_id, channel, status,"
+          "  received_at, urgency, score, topic, unit, officer, term, deadline, decision, flags,"
+          "  notify, kb_links)"
+          "  SELECT $25, $26, $27, m.id, 'email', $28, m.received_at, $30, $31, $32, $33, $34,"
+          "  $35, to_timestamp($36), $37::jsonb,"
+          "  ARRAY(SELECT jsonb_array_elements_text($39::jsonb)),"
+          "  ARRAY(SELECT jsonb_array_elements_text($40::jsonb)),"
+          "  ARRAY(SELECT jsonb_array_elements_text($41::jsonb)) FROM m RETURNING id)"
+          " INSERT INTO case_events (case_id, kind, detail)"
+          " SELECT k.id, 'registered', $29::jsonb FROM k"
+          " RETURNING case_id, extract(epoch FROM at)::float8");
+  // A follow-up: $25 is the case it joins, $26 the event detail, $27 its flags.
+  conn_->prepare(
+      "register_follow_up",
+      with("28", "$25") +
+          ", f AS (UPDATE cases SET flags = ARRAY(SELECT DISTINCT unnest(flags ||"
+          "  ARRAY(SELECT jsonb_array_elements_text($27::jsonb)))) WHERE id = $25)"
+          " INSERT INTO case_events (case_id, kind, detail)"
+          " SELECT $25, 'follow_up', $26::jsonb || jsonb_build_object('message', m.id) FROM m"
+          " RETURNING case_id, extract(epoch FROM at)::float8,"
+          " (SELECT regno FROM cases WHERE id = $25)");
+  conn_->prepare("add_channel",
+                 "WITH c AS (INSERT INTO case_channels AS cc (case_id, address, kind, source)"
+                 " VALUES ($1, lower($2), $3, $4) ON CONFLICT (case_id, address) DO UPDATE"
+                 " SET removed_at = NULL, added_at = now(), source = EXCLUDED.source"
+                 " WHERE cc.removed_at IS NOT NULL RETURNING address)"
+                 " INSERT INTO case_events (case_id, kind, detail)"
+                 " SELECT $1, 'channel_added', jsonb_build_object('address', c.address,"
+                 " 'kind', $3::text, 'source', $4::text) FROM c");
+  conn_->prepare("remove_channel",
+                 "WITH c AS (UPDATE case_channels SET removed_at = now() WHERE case_id = $1"
+                 " AND address = lower($2) AND kind = 'additional' AND removed_at IS NULL"
+                 " RETURNING address)"
+                 " INSERT INTO case_events (case_id, kind, detail)"
+                 " SELECT $1, 'channel_removed', jsonb_build_object('address', c.address) FROM c");
+  conn_->prepare("queue_mail",
+                 "WITH o AS (INSERT INTO outbox (case_id, kind, channel, recipient, envelope_from,"
+                 " message_id, raw) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)"
+                 " INSERT INTO case_events (case_id, kind, detail)"
+                 " SELECT $1, 'mail_queued', jsonb_build_object('outbox', o.id, 'kind', $2::text,"
+                 " 'channel', $3::text, 'to', $4::text, 'message_id', $6::text) FROM o"
+                 " WHERE $1 IS NOT NULL");
   conn_->prepare("registration_years",
                  "SELECT extract(year FROM to_timestamp(t::float8) AT TIME ZONE $2)::int"
                  " FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS x(t, ord)"
@@ -319,7 +274,8 @@ void Store::prepare_registration() {
 std::vector<Registration> Store::register_batch(const std::string& mailbox,
                                                 std::uint32_t uidvalidity,
                                                 const std::vector<Incoming>& batch,
-                                                const RegistrationSettings& settings) {
+                                                const RegistrationSettings& settings,
+                                                const Composer& compose) {
   return guarded("register", [&] {
     std::vector<Registration> out;
     if (batch.empty()) return out;
@@ -351,7 +307,7 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
     }
     std::map<int, int> needed;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (done.count(batch[i].uid) == 0) ++needed[years[i]];
+      if (done.count(batch[i].uid) == 0 && !batch[i].join_case) ++needed[years[i]];
     }
     std::map<int, int> next_seq;
     for (const auto& [year, count] : needed) {
@@ -373,9 +329,6 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
         out.push_back(reg);
         continue;
       }
-      int year = years[i];
-      int seq = next_seq[year]++;
-      reg.regno = format_regno(settings.pattern, year, seq);
       auto attachments = nlohmann::json::array();
       if (m != nullptr) {
         for (const auto& a : m->attachments) {
@@ -391,37 +344,78 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
                                {"uid", in.uid},
                                {"sha256", in.sha256}};
       if (m == nullptr) detail["parse_error"] = clean(in.parse_error);
-      w.exec_prepared(
-          "register_message", mailbox, uidvalidity, in.uid,
-          pqxx::binarystring(in.raw.data(), in.raw.size()), in.sha256,
-          static_cast<std::int64_t>(in.raw.size()),
-          std::string(m == nullptr ? "unparsed" : m->oversized ? "oversized" : "parsed"),
-          m != nullptr ? none : std::optional<std::string>(clean(in.parse_error)),
-          m != nullptr && !m->message_id.empty() ? std::optional(clean(m->message_id)) : none,
-          m != nullptr && m->from ? std::optional(clean(m->from->name)) : none,
-          m != nullptr && m->from ? std::optional(clean(m->from->address)) : none,
-          addresses(m != nullptr ? m->to : std::vector<mail::Address>{}).dump(),
-          addresses(m != nullptr ? m->cc : std::vector<mail::Address>{}).dump(),
-          addresses(m != nullptr ? m->reply_to : std::vector<mail::Address>{}).dump(),
-          m != nullptr ? plausible_date(m->date) : none,
-          m != nullptr ? std::optional(clean(m->subject)) : none,
-          m != nullptr ? clean_opt(m->in_reply_to) : none,
-          strings(m != nullptr ? m->references : std::vector<std::string>{}).dump(),
-          m != nullptr ? clean_opt(m->auto_submitted) : none,
-          m != nullptr ? std::optional(clean(m->text)) : none,
-          m != nullptr ? std::optional(m->text_type) : none,
-          strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
-          epoch_seconds(in.received_at), attachments.dump(), reg.regno, year, seq,
-          std::string(m != nullptr ? "registered" : "unparsed"), detail.dump(),
-          d != nullptr ? std::optional(d->urgency) : none,
-          d != nullptr ? std::optional(d->score) : std::optional<int>(),
-          d != nullptr ? std::optional(clean(d->topic)) : none,
-          d != nullptr && !d->unit.empty() ? std::optional(clean(d->unit)) : none,
-          d != nullptr && !d->officer.empty() ? std::optional(clean(d->officer)) : none,
-          d != nullptr ? std::optional(clean(d->term)) : none,
-          d != nullptr && d->deadline ? std::optional(epoch_seconds(*d->deadline))
-                                      : std::optional<double>(),
-          d != nullptr ? std::optional(clean(d->explanation_json)) : none);
+      if (!in.automatic.empty()) detail["automatic"] = clean(in.automatic);
+      auto extra = nlohmann::json::parse(in.event_detail, nullptr, false);
+      if (extra.is_object()) detail.update(extra);
+      auto automatic = in.automatic.empty() ? none : std::optional(clean(in.automatic));
+      // The message and its attachments ($1-$24), then what the statement adds.
+      auto exec = [&](const char* statement, auto&&... tail) {
+        return w.exec_prepared(
+            statement, mailbox, uidvalidity, in.uid,
+            pqxx::binarystring(in.raw.data(), in.raw.size()), in.sha256,
+            static_cast<std::int64_t>(in.raw.size()),
+            std::string(m == nullptr   ? "unparsed"
+                        : m->oversized ? "oversized"
+                                       : "parsed"),
+            m != nullptr ? none : std::optional<std::string>(clean(in.parse_error)),
+            m != nullptr && !m->message_id.empty() ? std::optional(clean(m->message_id)) : none,
+            m != nullptr && m->from ? std::optional(clean(m->from->name)) : none,
+            m != nullptr && m->from ? std::optional(clean(m->from->address)) : none,
+            addresses(m != nullptr ? m->to : std::vector<mail::Address>{}).dump(),
+            addresses(m != nullptr ? m->cc : std::vector<mail::Address>{}).dump(),
+            addresses(m != nullptr ? m->reply_to : std::vector<mail::Address>{}).dump(),
+            m != nullptr ? plausible_date(m->date) : none,
+            m != nullptr ? std::optional(clean(m->subject)) : none,
+            m != nullptr ? clean_opt(m->in_reply_to) : none,
+            strings(m != nullptr ? m->references : std::vector<std::string>{}).dump(),
+            m != nullptr ? clean_opt(m->auto_submitted) : none,
+            m != nullptr ? std::optional(clean(m->text)) : none,
+            m != nullptr ? std::optional(m->text_type) : none,
+            strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
+            epoch_seconds(in.received_at), attachments.dump(),
+            std::forward<decltype(tail)>(tail)...);
+      };
+      pqxx::result r;
+      if (in.join_case) {
+        r = exec("register_follow_up", *in.join_case, detail.dump(), automatic,
+                 strings(in.flags).dump());
+        reg.follow_up = true;
+        reg.regno = r[0][2].as<std::string>();
+      } else {
+        int year = years[i];
+        int seq = next_seq[year]++;
+        reg.regno = format_regno(settings.pattern, year, seq);
+        r = exec("register_message", reg.regno, year, seq,
+                 std::string(m != nullptr ? "registered" : "unparsed"), detail.dump(),
+                 d != nullptr ? std::optional(d->urgency) : none,
+                 d != nullptr ? std::optional(d->score) : std::optional<int>(),
+                 d != nullptr ? std::optional(clean(d->topic)) : none,
+                 d != nullptr && !d->unit.empty() ? std::optional(clean(d->unit)) : none,
+                 d != nullptr && !d->officer.empty() ? std::optional(clean(d->officer)) : none,
+                 d != nullptr ? std::optional(clean(d->term)) : none,
+                 d != nullptr && d->deadline ? std::optional(epoch_seconds(*d->deadline))
+                                             : std::optional<double>(),
+                 d != nullptr ? std::optional(clean(d->explanation_json)) : none, automatic,
+                 strings(in.flags).dump(),
+                 strings(d != nullptr ? d->notify : std::vector<std::string>{}).dump(),
+                 strings(d != nullptr ? d->kb_links : std::vector<std::string>{}).dump());
+      }
+      reg.case_id = r[0][0].as<std::int64_t>();
+      reg.registered_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+          std::chrono::duration<double>(r[0][1].as<double>())));
+      for (const auto& c : in.channels) {
+        w.exec_prepared("add_channel", reg.case_id, clean(c.address), c.kind, c.source);
+      }
+      for (const auto& a : in.removed_channels) {
+        w.exec_prepared("remove_channel", reg.case_id, clean(a));
+      }
+      if (compose) {
+        for (const auto& mail : compose(in, reg)) {
+          w.exec_prepared("queue_mail", reg.case_id, mail.kind, mail.channel, clean(mail.recipient),
+                          clean(mail.envelope_from), clean(mail.message_id),
+                          pqxx::binarystring(mail.raw.data(), mail.raw.size()));
+        }
+      }
       out.push_back(reg);
     }
     w.exec_params(
@@ -491,12 +485,18 @@ std::map<std::string, ClientRow> Store::clients(const std::vector<std::string>& 
     if (emails.empty()) return out;
     pqxx::read_transaction t(*conn_);
     auto r = t.exec_params(
-        "SELECT email, full_name, position, position_category, organisation, unit FROM clients"
+        "SELECT email, full_name, position, position_category, organisation, unit,"
+        " to_jsonb(additional_channels)::text FROM clients"
         " WHERE email = ANY (SELECT lower(jsonb_array_elements_text($1::jsonb)))",
         strings(emails).dump());
     for (const auto& row : r) {
-      ClientRow c{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                  row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>()};
+      ClientRow c{row[0].as<std::string>(),
+                  row[1].as<std::string>(),
+                  row[2].as<std::string>(),
+                  row[3].as<std::string>(),
+                  row[4].as<std::string>(),
+                  row[5].as<std::string>(),
+                  nlohmann::json::parse(row[6].as<std::string>()).get<std::vector<std::string>>()};
       out[c.email] = c;
     }
     return out;

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,6 +49,25 @@ struct CaseDecision {
   std::string term;  ///< "30 days", "2 working days", ...
   std::optional<TimePoint> deadline;
   std::string explanation_json = "[]";  ///< [{id, why, effect, source}]
+  std::vector<std::string> notify;      ///< "officer", "unit_head", officer ids
+  std::vector<std::string> kb_links;    ///< knowledge-base links for the acknowledgement
+};
+
+/// A channel of a case: where the client wants to be answered.
+struct ChannelRow {
+  std::string address;  ///< lower case
+  std::string kind;     ///< "primary" or "additional"
+  std::string source;   ///< "message", "reply", "request", "directory"
+};
+
+/// One outgoing mail, composed in full, queued in the transaction of its cause.
+struct OutboxItem {
+  std::string kind;     ///< the template: acknowledgement, officer_alert, ...
+  std::string channel;  ///< primary, additional, officer, head
+  std::string recipient;
+  std::string envelope_from;  ///< "" is the null sender
+  std::string message_id;     ///< with angle brackets; unique
+  std::string raw;            ///< the RFC 5322 bytes
 };
 
 /// One entry of the client directory.
@@ -57,6 +78,7 @@ struct ClientRow {
   std::string position_category;
   std::string organisation;
   std::string unit;
+  std::vector<std::string> additional_channels;  ///< lower case
 };
 
 /// An earlier case of a sender, for the repeat check.
@@ -82,13 +104,28 @@ struct Incoming {
   std::optional<mail::Message> parsed;   ///< empty: registered raw, status "unparsed"
   std::string parse_error;               ///< why it is unparsed
   std::optional<CaseDecision> decision;  ///< empty for unparsed messages
+  /// A follow-up: the message joins this case and takes no number of its own.
+  std::optional<std::int64_t> join_case;
+  std::string automatic;             ///< loop-safety kind (auto_reply, bounce, ...); "" ordinary
+  std::vector<std::string> flags;    ///< added to the (new or joined) case
+  std::vector<ChannelRow> channels;  ///< channels to add (a new case: primary first)
+  std::vector<std::string> removed_channels;  ///< additional channels the client removed
+  std::string event_detail = "{}";            ///< extra facts for the case event, a JSON object
 };
 
 struct Registration {
   std::uint32_t uid = 0;
-  std::string regno;  ///< empty when the message was already registered
+  std::string regno;  ///< empty when the message was already registered; a follow-up: its case
   bool unparsed = false;
+  std::int64_t case_id = 0;  ///< 0 when the message was already registered
+  bool follow_up = false;
+  TimePoint registered_at;
 };
+
+/// Composes the mail a registration causes (acknowledgement, alerts). Called inside the
+/// registering transaction, once the case has its number, so the mail is queued exactly
+/// when the registration commits. Must not throw.
+using Composer = std::function<std::vector<OutboxItem>(const Incoming&, const Registration&)>;
 
 struct RegistrationSettings {
   std::string pattern = "УПК-{year}-{seq:06}";
@@ -109,6 +146,45 @@ struct CaseSummary {
   std::string urgency;  ///< empty when no rules ran
   std::string topic;
   std::string deadline;  ///< ISO 8601 with offset, or empty
+};
+
+/// A due outbox row, with the case facts an alert about it needs.
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> case_id;
+  std::string kind;
+  std::string channel;
+  std::string recipient;
+  std::string envelope_from;
+  std::string message_id;
+  std::string raw;
+  int attempts = 0;     ///< before this one
+  std::string regno;    ///< empty without a case
+  std::string officer;  ///< the case's officer id, may be empty
+  std::string unit;
+  std::string subject;  ///< of the message that opened the case
+};
+
+/// What became of one send.
+struct SendOutcome {
+  enum class Verdict { sent, retry, failed } verdict = Verdict::sent;
+  std::string detail;              ///< the server's reply or the error, for the case history
+  TimePoint retry_at;              ///< for retry
+  bool suppress = false;           ///< failed: no automatic mail to this address for a while
+  std::vector<OutboxItem> alerts;  ///< failed: queued with the failure (officer alert)
+};
+
+/// An existing case, as a follow-up or a command sees it.
+struct CaseRef {
+  std::int64_t id = 0;
+  std::string regno;
+  std::string status;
+  std::string officer;
+  std::string unit;
+  std::string subject;
+  std::string client_address;         ///< lower case From of the message that opened the case
+  std::vector<std::string> channels;  ///< active channel addresses, primary first
+  std::string first_message_id;       ///< Message-ID of the message that opened it
 };
 
 class Store {
@@ -150,11 +226,36 @@ class Store {
   /// Registers the batch in ONE transaction: raw bytes, parsed fields, attachments, a case
   /// with the next gapless number of its year, and an audit event; advances last_uid.
   /// Messages already registered (same mailbox, UIDVALIDITY and UID) are skipped.
+  /// Follow-ups (join_case) are recorded on their case instead. `compose` (may be empty)
+  /// gives the mail each registration causes; it is queued in the same transaction.
   std::vector<Registration> register_batch(const std::string& mailbox, std::uint32_t uidvalidity,
                                            const std::vector<Incoming>& batch,
-                                           const RegistrationSettings& settings);
+                                           const RegistrationSettings& settings,
+                                           const Composer& compose = {});
 
   std::vector<CaseSummary> list_cases(const std::string& timezone);
+
+  // ---- outbox (storage/outbox.cpp) ----
+  /// Locks one due row (FOR UPDATE SKIP LOCKED, so two workers never take the same one),
+  /// calls `send` while holding it, records the outcome and commits. False: nothing due.
+  /// A crash between the server's acceptance and the commit sends the row again later:
+  /// the only way to a duplicate, and it carries the same Message-ID.
+  bool send_one(const std::function<SendOutcome(const OutboxRow&)>& send, int suppress_days);
+  /// Queues mail outside a registration (e.g. a command's replies), in one transaction.
+  void queue(std::optional<std::int64_t> case_id, const std::vector<OutboxItem>& mail);
+  /// Acknowledgements queued to each address since `since` (lower-case keys).
+  std::map<std::string, int> acknowledgements_since(const std::vector<std::string>& addresses,
+                                                    TimePoint since);
+  /// Addresses (lower case) under suppression now, among these.
+  std::set<std::string> suppressed(const std::vector<std::string>& addresses);
+  /// Counts of outbox rows by status, for tests and `mailgate outbox`.
+  std::map<std::string, int> outbox_counts();
+
+  // ---- cases (storage/cases.cpp) ----
+  /// Cases by registration number; absent ones are not in the map.
+  std::map<std::string, CaseRef> cases_by_regno(const std::vector<std::string>& regnos);
+  /// Cases that our Message-IDs (outbox rows) belong to, by Message-ID.
+  std::map<std::string, CaseRef> cases_by_our_message_id(const std::vector<std::string>& ids);
 
   /// Adds or updates directory entries in ONE transaction. Returns how many were written.
   std::size_t import_clients(const std::vector<ClientRow>& rows);

@@ -1,0 +1,34 @@
+#pragma once
+/// A client's wishes about additional channels (R3), read from the text of a message:
+///   "Дополнительный канал: ivan@example.org"          — add
+///   "Дополнительный канал: удалить ivan@example.org"  — remove
+///   "прошу продублировать ответ на адрес ivan@example.org" — add (phrases configurable)
+/// Quoted lines ("> ...") are ignored: they repeat what somebody else wrote, our own
+/// acknowledgement's instructions among them. Pure.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailgate::daemon {
+
+struct ChannelRequests {
+  std::vector<std::string> add;     ///< lower case, each once, in order
+  std::vector<std::string> remove;  ///< lower case
+};
+
+/// The phrases that ask for a copy when followed by an address (case-insensitive, any white
+/// space between words). Defaults cover the usual wordings.
+std::vector<std::string> default_request_phrases();
+
+ChannelRequests find_channel_requests(std::string_view text,
+                                      const std::vector<std::string>& request_phrases);
+
+/// A plain ASCII addr-spec we are willing to send to: local@domain.tld, no spaces, quotes
+/// or brackets. Lower case.
+bool plausible_address(std::string_view address);
+
+/// Lower case for ASCII and Russian Cyrillic in UTF-8 (А-Я, Ё); other bytes unchanged.
+std::string lower_ru(std::string_view s);
+
+}  // namespace mailgate::daemon
