@@ -67,6 +67,8 @@ storage::CaseDecision to_case_decision(const rules::Decision& d, const std::stri
   nlohmann::json j = {{"fired", fired},         {"summary", d.summary}, {"notify", d.notify},
                       {"kb_links", d.kb_links}, {"tags", d.tags},       {"warnings", d.warnings}};
   out.explanation_json = j.dump();
+  out.notify = d.notify;
+  out.kb_links = d.kb_links;
   return out;
 }
 

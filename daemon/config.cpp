@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/template_loader.hpp"
 #include "storage/regno.hpp"
 
 namespace mailgate::daemon {
@@ -177,9 +178,9 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
     throw ConfigError(file.string() + ": cannot read: " + e.what());
   }
 
-  const std::set<std::string> tables = {"imap",   "database", "intake",   "registration",
-                                        "rules",  "limits",   "office",   "smtp",
-                                        "outbox", "units",    "officers", "log"};
+  const std::set<std::string> tables = {
+      "imap", "database", "intake",    "registration",   "rules", "limits",   "office",
+      "smtp", "outbox",   "templates", "plain_language", "units", "officers", "log"};
   for (const auto& [k, v] : root) {
     if (tables.count(std::string(k.str())) == 0) {
       throw ConfigError(where(file, v.source()) + ": " + std::string(k.str()) +
@@ -342,6 +343,19 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   c.outbox.suppress_failed_days =
       static_cast<int>(outbox.integer("suppress_failed_days", 0, 3660).value_or(60));
   outbox.reject_unknown();
+
+  TableReader tmpl(file, root, "templates");
+  auto templates_dir = tmpl.string("directory");
+  c.templates_directory =
+      templates_dir && !templates_dir->empty() ? relative(*templates_dir) : default_templates_dir();
+  tmpl.reject_unknown();
+
+  TableReader plain(file, root, "plain_language");
+  if (const auto v = plain.integer("min_readability", -100, 206)) c.min_readability = double(*v);
+  c.max_sentence_words =
+      static_cast<std::size_t>(plain.integer("max_sentence_words", 5, 200).value_or(25));
+  c.max_cliches = static_cast<std::size_t>(plain.integer("max_cliches", 0, 1000).value_or(0));
+  plain.reject_unknown();
 
   auto read_array = [&](const char* name, auto&& read_one) {
     const toml::node* node = root.get(name);

@@ -106,6 +106,11 @@ struct Config {
   OfficeConfig office;
   SmtpConfig smtp;
   OutboxConfig outbox;
+  std::filesystem::path templates_directory;  ///< NAME.txt / NAME.html mail templates
+  /// Plain-language thresholds ([plain_language]), for templates and lint-text (R9).
+  double min_readability = 40.0;
+  std::size_t max_sentence_words = 25;
+  std::size_t max_cliches = 0;
   std::vector<Unit> units;
   std::vector<Officer> officers;
   std::string log_level = "info";

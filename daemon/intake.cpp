@@ -195,7 +195,8 @@ std::vector<storage::Registration> Intake::register_with_fallback(
     }
   }
   try {
-    return store_.register_batch(settings_.mailbox, uidvalidity_, batch, settings_.registration);
+    return store_.register_batch(settings_.mailbox, uidvalidity_, batch, settings_.registration,
+                                 composer_);
   } catch (const storage::StoreError& e) {
     if (e.transient()) throw;
     if (batch.size() > 1) {
@@ -210,7 +211,8 @@ std::vector<storage::Registration> Intake::register_with_fallback(
     std::vector<storage::Incoming> one;
     one.push_back(std::move(in));
     try {
-      auto r = store_.register_batch(settings_.mailbox, uidvalidity_, one, settings_.registration);
+      auto r = store_.register_batch(settings_.mailbox, uidvalidity_, one, settings_.registration,
+                                     composer_);
       out.insert(out.end(), r.begin(), r.end());
       continue;
     } catch (const storage::StoreError& e) {
@@ -220,7 +222,8 @@ std::vector<storage::Registration> Intake::register_with_fallback(
       one[0].parse_error = std::string("database refused parsed fields: ") + e.what();
       one[0].parsed.reset();
     }
-    auto r = store_.register_batch(settings_.mailbox, uidvalidity_, one, settings_.registration);
+    auto r = store_.register_batch(settings_.mailbox, uidvalidity_, one, settings_.registration,
+                                   composer_);
     out.insert(out.end(), r.begin(), r.end());
   }
   return out;

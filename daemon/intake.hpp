@@ -44,6 +44,9 @@ class Intake {
   Intake(mail::ImapSession& imap, storage::Store& store, IntakeSettings settings, Parser parser,
          Assess assess, const std::atomic<bool>& stop);
 
+  /// Mail each registration causes, queued in its transaction (see storage::Composer).
+  void set_composer(storage::Composer composer) { composer_ = std::move(composer); }
+
   /// Creates the folders intake moves messages to. Once per connection.
   void prepare();
   /// Registers and moves everything now in the mailbox (stops early, between messages, when
@@ -64,6 +67,7 @@ class Intake {
   IntakeSettings settings_;
   Parser parser_;
   Assess assess_;
+  storage::Composer composer_;
   const std::atomic<bool>& stop_;
   std::uint32_t uidvalidity_ = 0;
   std::uint32_t rematch_below_uid_ = 0;

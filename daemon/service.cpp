@@ -1,11 +1,15 @@
 #include "daemon/service.hpp"
 
 #include "daemon/assess.hpp"
+#include "daemon/correspondence.hpp"
+#include "daemon/outbox_worker.hpp"
+#include "daemon/template_loader.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -96,6 +100,33 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
 
   spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
                config.imap.port, config.imap.user);
+  // Templates are checked in full before anything runs: a broken one is an administrator's
+  // error to fix now, not a mail that fails to compose at 3 a.m.
+  std::optional<templates::TemplateSet> tmpl;
+  try {
+    tmpl =
+        load_templates(config.templates_directory,
+                       {config.min_readability, config.max_sentence_words, config.max_cliches, 2});
+  } catch (const templates::TemplateError& e) {
+    for (const auto& err : e.errors()) spdlog::error("template: {}", err);
+    return 2;
+  } catch (const std::exception& e) {
+    spdlog::error("templates: {}", e.what());
+    return 2;
+  }
+  bool sending = !config.smtp.host.empty() && !config.office.address.empty();
+  if (!sending)
+    spdlog::warn("no [smtp] host or [office] address: outgoing mail waits in the outbox");
+  OutboxWorker worker(config, *tmpl);
+  std::thread worker_thread;
+  if (sending && !once) worker_thread = std::thread([&] { worker.run(g_stop); });
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      g_stop = true;
+      if (t.joinable()) t.join();
+    }
+  } joiner{worker_thread};
   while (!g_stop) {
     if (g_reload.exchange(false)) {
       // The new rule files and calendar are checked in full before they replace the old.
@@ -126,8 +157,16 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
         imap = std::make_unique<mail::ImapSession>(config.imap);
         imap->connect();
       }
-      Assessor assess(*store, rules, config.mailbox, config.rules.history_days);
-      Intake intake(*imap, *store, settings, parser, std::cref(assess), g_stop);
+      Assessor assessor(*store, rules, config.mailbox, config.rules.history_days);
+      Correspondence correspondence(*store, config, *tmpl);
+      auto assess = [&](std::vector<storage::Incoming>& batch) {
+        assessor(batch);
+        correspondence.prepare(batch);
+      };
+      Intake intake(*imap, *store, settings, parser, assess, g_stop);
+      intake.set_composer([&](const storage::Incoming& in, const storage::Registration& reg) {
+        return correspondence.compose(in, reg);
+      });
       if (fresh_connection) intake.prepare();
       auto r = intake.run_pass();
       if (backoff.failures() > 0) spdlog::info("servers reachable again; intake resumed");
@@ -136,7 +175,14 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
         spdlog::info("pass done: {} registered ({} unparsed), {} resumed, {} moved", r.registered,
                      r.unparsed, r.resumed, r.moved);
       }
-      if (once) break;
+      if (once) {
+        // --once: what this pass queued is sent before the process ends.
+        if (sending) {
+          std::size_t n = worker.drain(*store, g_stop);
+          if (n > 0) spdlog::info("outbox: {} mail handled", n);
+        }
+        break;
+      }
       sleep_unless_stopped(config.intake.poll_interval);
     } catch (const mail::ImapError& e) {
       imap.reset();

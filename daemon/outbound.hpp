@@ -1,0 +1,77 @@
+#pragma once
+/// Outgoing mail about a case, composed in full: a template of templates/ filled with the
+/// case's facts, then mail/compose. The result is an outbox row; nothing here sends.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/config.hpp"
+#include "storage/store.hpp"
+#include "templates/template_set.hpp"
+
+namespace mailgate::daemon {
+
+/// What a mail about a case says about it.
+struct CaseFacts {
+  std::string regno;
+  storage::TimePoint registered_at;
+  std::string subject;  ///< the client's subject
+  std::string text;     ///< the client's text
+  std::string client_name;
+  std::string client_address;
+  std::optional<storage::TimePoint> deadline;
+  std::string term;                  ///< canonical, "30 days"
+  std::string urgency;               ///< "urgent" or "normal"
+  std::vector<std::string> reasons;  ///< why the rules decided so, one line each
+  std::vector<std::string> kb_links;
+  std::string client_message_id;  ///< for In-Reply-To
+  std::vector<std::string> client_references;
+  std::vector<std::string> channels;  ///< where client mail goes, primary first
+};
+
+/// One recipient of a staff alert.
+struct StaffRecipient {
+  std::string channel;  ///< "officer" or "head"
+  std::string address;
+  std::string name;
+};
+
+/// The officer a case belongs to: the rules' choice, else the first officer of its unit,
+/// else the first officer configured. Nullptr when none is configured.
+const Officer* responsible_officer(const Config& config, const std::string& officer_id,
+                                   const std::string& unit_id);
+const Unit* find_unit(const Config& config, const std::string& unit_id);
+
+/// The reminder of reply commands every officer alert ends with.
+std::string command_help();
+
+class Outbound {
+ public:
+  Outbound(const Config& config, const templates::TemplateSet& templates);
+
+  /// `kind` to the client: one mail per channel (the primary first), each its own row.
+  std::vector<storage::OutboxItem> to_client(const std::string& kind, const CaseFacts& facts,
+                                             const nlohmann::json& extra = {}) const;
+  /// `kind` to one member of staff (Reply-To: the office, so a reply is a command).
+  storage::OutboxItem to_staff(const std::string& kind, const CaseFacts& facts,
+                               const StaffRecipient& to, const nlohmann::json& extra = {}) const;
+  /// The template's context: office, case, client, channels, then `extra` merged on top.
+  nlohmann::json context(const CaseFacts& facts, const nlohmann::json& extra) const;
+
+ private:
+  storage::OutboxItem make(const std::string& kind, const std::string& channel,
+                           const std::string& address, const std::string& name,
+                           const CaseFacts& facts, const nlohmann::json& ctx, bool to_client) const;
+
+  const Config& config_;
+  const templates::TemplateSet& templates_;
+};
+
+/// A Russian long date ("28 ноября 2026 г.") of a moment, in Moscow time.
+std::string long_date_moscow(storage::TimePoint at);
+
+}  // namespace mailgate::daemon

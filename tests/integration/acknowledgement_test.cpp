@@ -1,0 +1,247 @@
+// Acknowledgements, channels, follow-ups, delivery failures and loop safety, end to end:
+// client mail delivered to the sandbox's work mailbox, `mailgate run --once`, then the SMTP
+// sink and the database are read.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "harness.hpp"
+#include "mail/parse.hpp"
+
+using mailgate::test::Sandbox;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Sent {
+  std::string from;
+  std::vector<std::string> to;
+  std::string message_id;
+  mailgate::mail::Message mail;
+  std::string raw;
+};
+
+std::vector<Sent> sink(const Sandbox& sb) {
+  std::vector<Sent> out;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(sb.env("SINK_DIR"))) {
+    if (e.path().extension() == ".json" && e.path().filename().string()[0] != '.') {
+      files.push_back(e.path());
+    }
+  }
+  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+    return std::stoi(a.stem().string()) < std::stoi(b.stem().string());
+  });
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    auto j = nlohmann::json::parse(in);
+    Sent s;
+    s.from = j["mail_from"].get<std::string>();
+    s.to = j["rcpt_tos"].get<std::vector<std::string>>();
+    s.message_id = j["message_id"].is_string() ? j["message_id"].get<std::string>() : "";
+    auto eml = f;
+    eml.replace_extension(".eml");
+    std::ifstream raw(eml, std::ios::binary);
+    s.raw.assign(std::istreambuf_iterator<char>(raw), {});
+    s.mail = mailgate::mail::parse_message(s.raw);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<Sent> sent_to(const std::vector<Sent>& all, const std::string& address) {
+  std::vector<Sent> out;
+  for (const auto& s : all) {
+    if (std::find(s.to.begin(), s.to.end(), address) != s.to.end()) out.push_back(s);
+  }
+  return out;
+}
+
+void deliver(Sandbox& sb, const std::vector<std::string>& messages) {
+  auto dir = sb.dir() / ("in-" + std::to_string(std::rand()));
+  fs::create_directories(dir);
+  std::vector<fs::path> files;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    files.push_back(dir / (std::to_string(i) + ".eml"));
+    std::ofstream(files.back(), std::ios::binary) << messages[i];
+  }
+  sb.deliver(files);
+}
+
+std::string client_mail(const std::string& from, const std::string& id, const std::string& subject,
+                        const std::string& body, const std::string& extra_headers = "") {
+  return "From: Иван Петров <" + from + ">\r\nTo: work@sandbox.test\r\nSubject: " + subject +
+         "\r\nMessage-ID: <" + id + ">\r\nDate: Wed, 25 Nov 2026 10:00:00 +0300\r\n" +
+         extra_headers + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+         body + "\r\n";
+}
+
+std::string header(const Sent& s, const std::string& name) {
+  const std::string* v = s.mail.field(name);
+  return v ? *v : "";
+}
+
+}  // namespace
+
+TEST(Acknowledgement, ReachesBothChannelsWithNumberDeadlineAndHeaders) {
+  Sandbox sb;
+  deliver(sb, {client_mail("ivan@example.org", "q1@example.org", "Вопрос о подарке",
+                           "Можно ли принять подарок?\r\nДополнительный канал: "
+                           "Second@Example.org")});
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto regno = sb.sql("SELECT regno FROM cases")[0][0];
+  auto all = sink(sb);
+  auto primary = sent_to(all, "ivan@example.org");
+  auto second = sent_to(all, "second@example.org");
+  ASSERT_EQ(primary.size(), 1u) << r.err;
+  ASSERT_EQ(second.size(), 1u);
+  const Sent& ack = primary[0];
+  EXPECT_EQ(ack.from, "work@sandbox.test");
+  EXPECT_NE(ack.mail.subject.find("[" + regno + "]"), std::string::npos) << ack.mail.subject;
+  EXPECT_EQ(header(ack, "Auto-Submitted"), "auto-replied");
+  EXPECT_EQ(ack.mail.in_reply_to.value_or(""), "<q1@example.org>");
+  EXPECT_NE(header(ack, "X-Mailgate-Loop"), "");
+  EXPECT_TRUE(ack.mail.date.has_value());
+  EXPECT_NE(ack.mail.text.find(regno), std::string::npos);
+  EXPECT_NE(ack.mail.text.find("Мы ответим вам до "), std::string::npos) << ack.mail.text;
+  EXPECT_NE(ack.mail.text.find("Суворовский"), std::string::npos);
+  // Each channel is its own delivery, recorded on the case.
+  EXPECT_NE(ack.message_id, second[0].message_id);
+  auto sent = sb.sql(
+      "SELECT channel, recipient, status FROM outbox WHERE kind = 'acknowledgement'"
+      " ORDER BY channel DESC");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0], (std::vector<std::string>{"primary", "ivan@example.org", "sent"}));
+  EXPECT_EQ(sent[1], (std::vector<std::string>{"additional", "second@example.org", "sent"}));
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM case_events WHERE kind = 'mail_sent'")[0][0], "3");
+  // The officer is alerted, with the office as Reply-To.
+  auto officer = sent_to(all, sb.env("OFFICER_ADDRESS"));
+  ASSERT_EQ(officer.size(), 1u);
+  EXPECT_EQ(header(officer[0], "Auto-Submitted"), "auto-generated");
+  ASSERT_EQ(officer[0].mail.reply_to.size(), 1u);
+  EXPECT_EQ(officer[0].mail.reply_to[0].address, "work@sandbox.test");
+
+  // A reply to the acknowledgement joins the case and alerts the officer again.
+  deliver(sb, {client_mail("ivan@example.org", "q2@example.org", "Re: " + ack.mail.subject,
+                           "Дополняю вопрос.", "In-Reply-To: " + ack.message_id + "\r\n")});
+  r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM cases")[0][0], "1");
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM messages WHERE case_id IS NOT NULL")[0][0], "1");
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM case_events WHERE kind = 'follow_up'")[0][0], "1");
+  EXPECT_EQ(sent_to(sink(sb), sb.env("OFFICER_ADDRESS")).size(), 2u);
+  EXPECT_EQ(sent_to(sink(sb), "ivan@example.org").size(), 1u);  // no second acknowledgement
+
+  // The same tag quoted by a stranger opens a new case that notes the link.
+  deliver(sb, {client_mail("stranger@example.net", "q3@example.net", "Fwd: " + ack.mail.subject,
+                           "Пересылаю.")});
+  r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto linked =
+      sb.sql("SELECT array_to_string(flags, ',') FROM cases WHERE regno <> '" + regno + "'");
+  ASSERT_EQ(linked.size(), 1u);
+  EXPECT_EQ(linked[0][0], "linked:" + regno);
+  EXPECT_EQ(sent_to(sink(sb), "stranger@example.net").size(), 1u);
+}
+
+TEST(Acknowledgement, PermanentFailureIsRecordedAndTheOfficerAlerted) {
+  Sandbox sb;
+  deliver(sb, {client_mail("reject5x@example.org", "f1@example.org", "Вопрос", "Текст.")});
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto rows = sb.sql("SELECT status, last_error FROM outbox WHERE kind = 'acknowledgement'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "failed");
+  EXPECT_NE(rows[0][1].find("550"), std::string::npos) << rows[0][1];
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM case_events WHERE kind = 'mail_failed'")[0][0], "1");
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM suppressed_addresses WHERE address ="
+                   " 'reject5x@example.org' AND until > now() + interval '59 days'")[0][0],
+            "1");
+  auto alerts = sb.sql("SELECT status FROM outbox WHERE kind = 'delivery_failure_alert'");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0][0], "sent");
+  auto officer = sent_to(sink(sb), sb.env("OFFICER_ADDRESS"));
+  ASSERT_EQ(officer.size(), 2u);  // the new-case alert, then the failure
+  EXPECT_NE(officer[1].mail.text.find("reject5x@example.org"), std::string::npos);
+
+  // The address gets no automatic mail now.
+  deliver(sb, {client_mail("reject5x@example.org", "f2@example.org", "Ещё вопрос", "Текст.")});
+  r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM outbox WHERE kind = 'acknowledgement'")[0][0], "1");
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM cases WHERE 'ack_suppressed' = ANY (flags)")[0][0], "1");
+}
+
+TEST(Acknowledgement, TemporaryFailureThenSuccessDeliversExactlyOnce) {
+  Sandbox sb;
+  deliver(sb, {client_mail("tempfail1@example.org", "t1@example.org", "Вопрос", "Текст.")});
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto row = sb.sql("SELECT status, attempts FROM outbox WHERE kind = 'acknowledgement'");
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(row[0], (std::vector<std::string>{"pending", "1"}));
+  EXPECT_TRUE(sent_to(sink(sb), "tempfail1@example.org").empty());
+  // The sandbox's backoff is 1-5 s; run again until it is due and sent.
+  for (int i = 0; i < 30; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    r = sb.mailgate({"run", "--once"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (sb.sql("SELECT status FROM outbox WHERE kind = 'acknowledgement'")[0][0] == "sent") break;
+  }
+  EXPECT_EQ(sb.sql("SELECT status, attempts FROM outbox WHERE kind = 'acknowledgement'")[0],
+            (std::vector<std::string>{"sent", "2"}));
+  EXPECT_EQ(sent_to(sink(sb), "tempfail1@example.org").size(), 1u);
+}
+
+TEST(Acknowledgement, AutomaticMailIsRegisteredButNeverAcknowledged) {
+  Sandbox sb;
+  std::vector<std::string> mail;
+  const std::vector<std::string> kinds = {
+      "Auto-Submitted: auto-replied\r\n",
+      "X-Autoreply: yes\r\n",
+      "Precedence: bulk\r\n",
+      "List-Id: <news.example.org>\r\n",
+      "X-Failed-Recipients: a@example.org\r\n",
+      "X-Auto-Response-Suppress: OOF\r\n",
+      "Return-Path: <>\r\n",
+  };
+  for (int i = 0; i < 100; ++i) {
+    std::string from = i % 10 == 7   ? "mailer-daemon@example.org"
+                       : i % 10 == 8 ? "noreply@example.org"
+                                     : "person" + std::to_string(i) + "@example.org";
+    std::string extra = i % 10 < 7 ? kinds[i % 10] : i % 10 == 9 ? "X-Mailgate-Loop: x\r\n" : "";
+    mail.push_back(client_mail(from, "a" + std::to_string(i) + "@example.org", "Автоответ",
+                               "Я в отпуске.", extra));
+  }
+  deliver(sb, mail);
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM cases")[0][0], "100");
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM outbox")[0][0], "0");
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM messages WHERE automatic IS NOT NULL")[0][0], "100");
+  EXPECT_EQ(sink(sb).size(), 0u);
+}
+
+TEST(Acknowledgement, AtMostNPerSenderPerDay) {
+  Sandbox sb;
+  {
+    std::ofstream cfg(sb.config(), std::ios::app);
+    cfg << "";  // the sandbox config's [outbox] has no cap: the default 10 applies
+  }
+  std::vector<std::string> mail;
+  for (int i = 0; i < 12; ++i) {
+    mail.push_back(client_mail("busy@example.org", "b" + std::to_string(i) + "@example.org",
+                               "Вопрос " + std::to_string(i), "Текст."));
+  }
+  deliver(sb, mail);
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM cases")[0][0], "12");
+  EXPECT_EQ(sent_to(sink(sb), "busy@example.org").size(), 10u);
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM cases WHERE 'ack_rate_limited' = ANY (flags)")[0][0], "2");
+}
