@@ -49,6 +49,8 @@ class TableReader {
   }
 
   bool present() const { return table_ != nullptr; }
+  /// A key read by hand (not through this reader) is still a known key.
+  void known(const std::string& key) { known_.insert(key); }
 
   std::optional<std::string> string(const std::string& key) {
     const toml::node* n = find(key);
@@ -351,10 +353,20 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   tmpl.reject_unknown();
 
   TableReader plain(file, root, "plain_language");
-  if (const auto v = plain.integer("min_readability", -100, 206)) c.min_readability = double(*v);
+  if (const toml::node* n = root["plain_language"]["min_readability"].node()) {
+    if (!n->is_number()) plain.fail(n->source(), "min_readability", "must be a number like 40");
+    double v = n->value<double>().value_or(0);
+    if (!(v >= -100 && v <= 206)) {
+      plain.fail(n->source(), "min_readability", "must be between -100 and 206");
+    }
+    c.min_readability = v;
+  }
+  plain.known("min_readability");
   c.max_sentence_words =
       static_cast<std::size_t>(plain.integer("max_sentence_words", 5, 200).value_or(25));
   c.max_cliches = static_cast<std::size_t>(plain.integer("max_cliches", 0, 1000).value_or(0));
+  c.min_explanation_words =
+      static_cast<std::size_t>(plain.integer("min_explanation_words", 0, 50).value_or(2));
   plain.reject_unknown();
 
   auto read_array = [&](const char* name, auto&& read_one) {

@@ -111,6 +111,7 @@ struct Config {
   double min_readability = 40.0;
   std::size_t max_sentence_words = 25;
   std::size_t max_cliches = 0;
+  std::size_t min_explanation_words = 2;
   std::vector<Unit> units;
   std::vector<Officer> officers;
   std::string log_level = "info";

@@ -24,10 +24,16 @@
 #include "daemon/iso_time.hpp"
 #include "daemon/rules_runtime.hpp"
 #include "daemon/service.hpp"
+#include "daemon/template_loader.hpp"
 #include "mail/parse.hpp"
 #include "rules/deadline.hpp"
 #include "rules/term.hpp"
 #include "storage/store.hpp"
+#include "templates/cliches.hpp"
+#include "templates/plain_language.hpp"
+#include "templates/sample_context.hpp"
+#include "templates/schema.hpp"
+#include "templates/template_set.hpp"
 
 namespace {
 
@@ -47,6 +53,9 @@ const char* const kUsage =
     "                        show the urgency decision for a message; changes nothing\n"
     "  calendar deadline --from ISO-DATETIME --term TERM\n"
     "                        the deadline of a term on the business calendar\n"
+    "  template preview NAME [--case REGNO]\n"
+    "                        render a mail template with sample (or the case's) data\n"
+    "  lint-text [FILE|-]    the plain-language check of a text (R9); exit 1 if it fails\n"
     "  clients import FILE.csv\n"
     "                        add or update the client directory (UTF-8 CSV with a header)\n"
     "\n"
@@ -310,12 +319,122 @@ int cmd_clients_import(const Config& config, const std::vector<std::string>& w) 
   return 0;
 }
 
+mailgate::templates::LintSettings lint_settings(const Config& c) {
+  return {c.min_readability, c.max_sentence_words, c.max_cliches, c.min_explanation_words};
+}
+
+// The thresholds of the config when there is one; the defaults otherwise (a writer can check
+// a text without a configured daemon).
+std::optional<Config> optional_config(const Args& args, int& exit_code) {
+  auto path = mailgate::daemon::config_path(args.config);
+  std::error_code ec;
+  if (args.config.empty() && !std::filesystem::exists(path, ec)) return Config{};
+  try {
+    return mailgate::daemon::load_config(path);
+  } catch (const ConfigError& e) {
+    std::cerr << "mailgate: " << e.what() << "\n";
+    exit_code = 2;
+    return std::nullopt;
+  }
+}
+
+int cmd_lint_text(const Args& args) {
+  const auto& w = args.words;
+  if (w.size() > 2) return usage_error("lint-text takes one FILE (or - for standard input)");
+  std::string label = w.size() == 2 ? w[1] : "-";
+  std::string text;
+  if (label == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    std::ifstream in(label, std::ios::binary);
+    if (!in) {
+      std::cerr << "mailgate: cannot read " << label << "\n";
+      return 1;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  int code = 0;
+  auto config = optional_config(args, code);
+  if (!config) return code;
+  namespace t = mailgate::templates;
+  auto report = t::check_plain_language(text, lint_settings(*config),
+                                        t::parse_cliche_list(t::shipped_cliche_list()));
+  std::cout << t::format_report(report, label == "-" ? "stdin" : label);
+  return report.passed ? 0 : 1;
+}
+
+int cmd_template_preview(const Args& args) {
+  const auto& w = args.words;
+  if (w.size() < 3) return usage_error("template preview needs a NAME");
+  std::string name = w[2];
+  std::string regno;
+  for (std::size_t i = 3; i < w.size(); ++i) {
+    if (w[i] == "--case" && i + 1 < w.size()) {
+      regno = w[++i];
+    } else {
+      return usage_error("unknown option for template preview: " + w[i]);
+    }
+  }
+  int code = 0;
+  auto config = optional_config(args, code);
+  if (!config) return code;
+  if (config->templates_directory.empty()) {
+    config->templates_directory = mailgate::daemon::default_templates_dir();
+  }
+  namespace t = mailgate::templates;
+  t::TemplateSet set;
+  try {
+    set = mailgate::daemon::load_templates(config->templates_directory, lint_settings(*config));
+  } catch (const t::TemplateError& e) {
+    for (const auto& err : e.errors()) std::cerr << "mailgate: " << err << "\n";
+    return 2;
+  }
+  if (t::find_schema(name) == nullptr) {
+    std::string names;
+    for (const auto& n : t::template_names()) names += " " + n;
+    return usage_error("unknown template \"" + name + "\"; templates:" + names);
+  }
+  nlohmann::json ctx = t::sample_context(name);
+  if (!regno.empty()) {
+    // The case's own facts over the sample: what its client would read.
+    mailgate::storage::Store store(config->database.url, config->database.password);
+    auto found = store.cases_by_regno({regno});
+    auto it = found.find(regno);
+    if (it == found.end()) {
+      std::cerr << "mailgate: no case " << regno << "\n";
+      return 1;
+    }
+    nlohmann::json channels = nlohmann::json::array();
+    for (const auto& c : it->second.channels) channels.push_back({{"address", c}});
+    ctx.merge_patch(
+        {{"case",
+          {{"regno", regno}, {"subject", it->second.subject}, {"summary", it->second.subject}}},
+         {"client", {{"address", it->second.client_address}}},
+         {"channels", channels},
+         {"office",
+          {{"name", config->office.name},
+           {"address", config->office.reception_address},
+           {"hours", config->office.reception_hours},
+           {"phone", config->office.phone},
+           {"email", config->office.address}}}});
+  }
+  auto r = set.render(name, ctx);
+  std::cout << "Subject: "
+            << (regno.empty() ? "[" + ctx["case"].value("regno", "") + "] " : "[" + regno + "] ")
+            << r.subject << "\n\n"
+            << r.text;
+  if (!r.html.empty()) std::cout << "\n--- HTML ---\n" << r.html;
+  return 0;
+}
+
 int dispatch(const Args& args) {
   const auto& w = args.words;
   const std::string& cmd = w[0];
   if (cmd == "inspect") return cmd_inspect(w);
   if (cmd == "rules" && w.size() >= 2 && w[1] == "test") return cmd_rules_test(args);
   if (cmd == "calendar" && w.size() >= 2 && w[1] == "deadline") return cmd_calendar_deadline(args);
+  if (cmd == "lint-text") return cmd_lint_text(args);
+  if (cmd == "template" && w.size() >= 2 && w[1] == "preview") return cmd_template_preview(args);
 
   Config config;
   try {
@@ -327,6 +446,16 @@ int dispatch(const Args& args) {
   if (cmd == "check-config") {
     if (w.size() != 1) return usage_error("check-config takes no arguments");
     auto problems = mailgate::daemon::check_rules(config);
+    {
+      // The templates, checked as the daemon checks them at start.
+      try {
+        mailgate::daemon::load_templates(config.templates_directory, lint_settings(config));
+      } catch (const mailgate::templates::TemplateError& e) {
+        problems.insert(problems.end(), e.errors().begin(), e.errors().end());
+      } catch (const std::exception& e) {
+        problems.push_back(e.what());
+      }
+    }
     for (const auto& p : problems) std::cerr << "mailgate: " << p << "\n";
     if (!problems.empty()) return 2;
     std::cout << config.file.string() << ": OK\n";
