@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace mailgate::daemon {
 namespace {
@@ -43,6 +44,32 @@ std::string one_line(std::string s) {
 
 }  // namespace
 
+std::string flag_text(const std::vector<std::string>& flags) {
+  static const std::map<std::string, std::string> words = {
+      {"auto_reply", "автоответ"},
+      {"bounce", "отказ доставки"},
+      {"mailing_list", "рассылка"},
+      {"no_reply", "адрес без ответа"},
+      {"own_mail", "наше письмо"},
+      {"ack_rate_limited", "без подтверждения: лимит"},
+      {"ack_suppressed", "без подтверждения: адрес недоступен"},
+      {"no_address", "нет адреса"},
+  };
+  std::string out;
+  for (const auto& f : flags) {
+    std::string word;
+    if (auto it = words.find(f); it != words.end()) {
+      word = it->second;
+    } else if (f.rfind("linked:", 0) == 0) {
+      word = "ссылается на " + f.substr(7);
+    } else {
+      word = f;
+    }
+    out += (out.empty() ? "" : ", ") + word;
+  }
+  return out;
+}
+
 std::size_t display_width(const std::string& utf8) {
   return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
@@ -51,7 +78,7 @@ std::size_t display_width(const std::string& utf8) {
 
 std::string case_table(const std::vector<storage::CaseSummary>& cases) {
   const std::vector<std::string> head = {"Рег. номер", "Получено",    "Отправитель", "Тема",
-                                         "Срочность",  "Ответить до", "Вложений"};
+                                         "Срочность",  "Ответить до", "Вложений",    "Отметки"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& c : cases) {
     std::string from =
@@ -63,7 +90,7 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
     std::string due = c.deadline.empty() ? "—" : c.deadline.substr(0, 16);
     std::replace(due.begin(), due.end(), 'T', ' ');
     rows.push_back({c.regno, when, fit(one_line(from), 40), fit(one_line(subject), 50), urgency,
-                    due, std::to_string(c.attachments)});
+                    due, std::to_string(c.attachments), flag_text(c.flags)});
   }
   std::vector<std::size_t> width(head.size());
   for (std::size_t i = 0; i < head.size(); ++i) width[i] = display_width(head[i]);
@@ -98,7 +125,8 @@ std::string case_json(const storage::CaseSummary& c) {
       {"attachments", c.attachments},
       {"urgency", c.urgency.empty() ? nlohmann::json() : nlohmann::json(c.urgency)},
       {"topic", c.topic.empty() ? nlohmann::json() : nlohmann::json(c.topic)},
-      {"deadline", c.deadline.empty() ? nlohmann::json() : nlohmann::json(c.deadline)}};
+      {"deadline", c.deadline.empty() ? nlohmann::json() : nlohmann::json(c.deadline)},
+      {"flags", c.flags}};
   return j.dump();
 }
 

@@ -8,6 +8,9 @@
 
 namespace mailgate::daemon {
 
+/// Case flags in the officer's words ("автоответ", "ссылается на УПК-2026-000001").
+std::string flag_text(const std::vector<std::string>& flags);
+
 std::string case_table(const std::vector<storage::CaseSummary>& cases);
 std::string case_json(const storage::CaseSummary& c);
 

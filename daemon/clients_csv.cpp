@@ -1,5 +1,7 @@
 #include "daemon/clients_csv.hpp"
 
+#include "daemon/channel_requests.hpp"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -85,6 +87,9 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
       {"организация", "organisation"},
       {"unit", "unit"},
       {"подразделение", "unit"},
+      {"additional_channels", "additional_channels"},
+      {"доп_каналы", "additional_channels"},
+      {"дополнительные каналы", "additional_channels"},
   };
   std::size_t pos = 0;
   int line = 1;
@@ -102,13 +107,15 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
         {"Должность", "должность"},
         {"Категория", "категория"},
         {"Организация", "организация"},
-        {"Подразделение", "подразделение"}};
+        {"Подразделение", "подразделение"},
+        {"Дополнительные каналы", "дополнительные каналы"},
+        {"Доп_каналы", "доп_каналы"}};
     if (auto c = capitalised.find(key); c != capitalised.end()) key = c->second;
     auto it = names.find(lower_ascii(key));
     if (it == names.end()) {
       throw std::runtime_error(file_name + ":1: unknown column \"" + trim(h) +
                                "\" (expected email, full_name, position, position_category, "
-                               "organisation, unit)");
+                               "organisation, unit, additional_channels)");
     }
     columns.push_back(it->second);
   }
@@ -139,6 +146,27 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
       if (c == "position_category") row.position_category = v;
       if (c == "organisation") row.organisation = v;
       if (c == "unit") row.unit = v;
+      if (c == "additional_channels") {
+        // Several addresses separated by ";" or spaces (a "," would split the CSV field).
+        std::string a;
+        for (char ch : v + " ") {
+          if (ch == ';' || ch == ' ' || ch == '\t') {
+            if (!a.empty()) row.additional_channels.push_back(lower_ascii(a));
+            a.clear();
+          } else {
+            a += ch;
+          }
+        }
+      }
+    }
+    if (std::any_of(row.additional_channels.begin(), row.additional_channels.end(),
+                    [](const std::string& a) { return !plausible_address(a); })) {
+      out.problems.push_back(where + "additional_channels: not e-mail addresses: \"" +
+                             trim((*record)[std::size_t(
+                                 std::find(columns.begin(), columns.end(), "additional_channels") -
+                                 columns.begin())]) +
+                             "\"");
+      continue;
     }
     auto at = row.email.find('@');
     if (row.email.empty() || at == std::string::npos || at == 0 || at + 1 == row.email.size() ||

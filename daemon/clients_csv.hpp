@@ -15,7 +15,9 @@ struct ClientsCsv {
 
 /// Columns (English or Russian header names, any order): email|адрес|почта,
 /// full_name|фио, position|должность, position_category|категория,
-/// organisation|organization|организация, unit|подразделение. Only email is required.
+/// organisation|organization|организация, unit|подразделение,
+/// additional_channels|доп_каналы|дополнительные каналы (addresses separated by ";" or
+/// spaces: every answer is also sent there, R3). Only email is required.
 /// Throws std::runtime_error ("file:1: ...") when the header itself is unusable.
 ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& text);
 

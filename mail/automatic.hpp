@@ -28,7 +28,8 @@ struct LoopSettings {
 };
 
 /// The first signal found, checked in this order:
-/// - own_mail: the Message-ID's domain is one of own_domains, or the loop header is present;
+/// - own_mail: a Message-ID made by make_message_id for one of own_domains (not merely any id
+///   in that domain: clients may share the office's domain), or the loop header is present;
 /// - bounce: top Content-Type multipart/report with report-type=delivery-status, a null
 ///   sender (Return-Path: <>, no From or an empty From address), a From local part
 ///   mailer-daemon or postmaster, or X-Failed-Recipients;

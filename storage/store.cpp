@@ -437,7 +437,7 @@ std::vector<CaseSummary> Store::list_cases(const std::string& timezone) {
         " coalesce(m.message_id, ''),"
         " (SELECT count(*) FROM attachments a WHERE a.message_id = m.id),"
         " coalesce(c.urgency, ''), coalesce(c.topic, ''),"
-        " coalesce(iso8601(c.deadline, $1), '')"
+        " coalesce(iso8601(c.deadline, $1), ''), to_jsonb(c.flags)::text"
         " FROM cases c JOIN messages m ON m.id = c.message_id"
         " ORDER BY c.reg_year, c.reg_seq",
         timezone);
@@ -455,6 +455,7 @@ std::vector<CaseSummary> Store::list_cases(const std::string& timezone) {
       s.urgency = row[9].as<std::string>();
       s.topic = row[10].as<std::string>();
       s.deadline = row[11].as<std::string>();
+      s.flags = nlohmann::json::parse(row[12].as<std::string>()).get<std::vector<std::string>>();
       out.push_back(std::move(s));
     }
     return out;
@@ -467,12 +468,14 @@ std::size_t Store::import_clients(const std::vector<ClientRow>& rows) {
     for (const auto& r : rows) {
       w.exec_params(
           "INSERT INTO clients (email, full_name, position, position_category, organisation,"
-          " unit) VALUES (lower($1), $2, $3, $4, $5, $6)"
+          " unit, additional_channels) VALUES (lower($1), $2, $3, $4, $5, $6,"
+          " ARRAY(SELECT lower(jsonb_array_elements_text($7::jsonb))))"
           " ON CONFLICT (email) DO UPDATE SET full_name = EXCLUDED.full_name,"
           " position = EXCLUDED.position, position_category = EXCLUDED.position_category,"
-          " organisation = EXCLUDED.organisation, unit = EXCLUDED.unit, updated_at = now()",
+          " organisation = EXCLUDED.organisation, unit = EXCLUDED.unit,"
+          " additional_channels = EXCLUDED.additional_channels, updated_at = now()",
           clean(r.email), clean(r.full_name), clean(r.position), clean(r.position_category),
-          clean(r.organisation), clean(r.unit));
+          clean(r.organisation), clean(r.unit), strings(r.additional_channels).dump());
     }
     w.commit();
     return rows.size();

@@ -146,6 +146,9 @@ struct CaseSummary {
   std::string urgency;  ///< empty when no rules ran
   std::string topic;
   std::string deadline;  ///< ISO 8601 with offset, or empty
+  /// auto_reply, bounce, mailing_list, no_reply, own_mail, ack_rate_limited, ack_suppressed,
+  /// no_address, linked:<regno>
+  std::vector<std::string> flags;
 };
 
 /// A due outbox row, with the case facts an alert about it needs.

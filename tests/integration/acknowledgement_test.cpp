@@ -228,11 +228,7 @@ TEST(Acknowledgement, AutomaticMailIsRegisteredButNeverAcknowledged) {
 }
 
 TEST(Acknowledgement, AtMostNPerSenderPerDay) {
-  Sandbox sb;
-  {
-    std::ofstream cfg(sb.config(), std::ios::app);
-    cfg << "";  // the sandbox config's [outbox] has no cap: the default 10 applies
-  }
+  Sandbox sb;  // the sandbox config's [outbox] sets no cap: the default, 10, applies
   std::vector<std::string> mail;
   for (int i = 0; i < 12; ++i) {
     mail.push_back(client_mail("busy@example.org", "b" + std::to_string(i) + "@example.org",
@@ -244,4 +240,66 @@ TEST(Acknowledgement, AtMostNPerSenderPerDay) {
   EXPECT_EQ(sb.sql("SELECT count(*) FROM cases")[0][0], "12");
   EXPECT_EQ(sent_to(sink(sb), "busy@example.org").size(), 10u);
   EXPECT_EQ(sb.sql("SELECT count(*) FROM cases WHERE 'ack_rate_limited' = ANY (flags)")[0][0], "2");
+}
+
+TEST(Acknowledgement, ChannelsFromTheDirectoryAndRemovalByReply) {
+  Sandbox sb;
+  auto csv = sb.dir() / "clients.csv";
+  std::ofstream(csv) << "email,full_name,additional_channels\n"
+                        "client1@sandbox.test,Клиентова Анна,anna.home@example.org; "
+                        "anna.work@example.org\n";
+  auto imp = sb.mailgate({"clients", "import", csv.string()});
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  // A client on the office's own domain is a client like any other.
+  deliver(sb, {client_mail("client1@sandbox.test", "d1@sandbox.test", "Вопрос", "Текст.")});
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto all = sink(sb);
+  ASSERT_EQ(sent_to(all, "client1@sandbox.test").size(), 1u) << r.err;
+  ASSERT_EQ(sent_to(all, "anna.home@example.org").size(), 1u);
+  ASSERT_EQ(sent_to(all, "anna.work@example.org").size(), 1u);
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM case_channels WHERE source = 'directory'")[0][0], "2");
+  auto ack = sent_to(all, "client1@sandbox.test")[0];
+
+  // The client removes one additional channel in a reply.
+  deliver(sb, {client_mail("client1@sandbox.test", "d2@sandbox.test", "Re: " + ack.mail.subject,
+                           "Дополнительный канал: удалить anna.work@example.org",
+                           "In-Reply-To: " + ack.message_id + "\r\n")});
+  r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto channels = sb.sql("SELECT address, removed_at IS NULL FROM case_channels ORDER BY address");
+  ASSERT_EQ(channels.size(), 3u);
+  EXPECT_EQ(channels[0], (std::vector<std::string>{"anna.home@example.org", "t"}));
+  EXPECT_EQ(channels[1], (std::vector<std::string>{"anna.work@example.org", "f"}));
+  EXPECT_EQ(channels[2], (std::vector<std::string>{"client1@sandbox.test", "t"}));
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM case_events WHERE kind = 'channel_removed'")[0][0], "1");
+}
+
+TEST(Acknowledgement, NoHeaderInjectionWhateverTheClientWrites) {
+  Sandbox sb;
+  // CR/LF smuggled in through encoded-words in the name and subject, and raw.
+  std::string evil_name =
+      "=?utf-8?B?" + std::string("0JjQstCw0L0NCkJjYzogdmljdGltQGV4YW1wbGUub3Jn") + "?=";
+  std::string subject =
+      "=?utf-8?Q?=D0=92=D0=BE=D0=BF=D1=80=D0=BE=D1=81=0D=0ABcc=3A_x=40evil.example?=";
+  std::string msg =
+      "From: " + evil_name + " <ivan@example.org>\r\nTo: work@sandbox.test\r\nSubject: " + subject +
+      "\r\nMessage-ID: <inj@example.org>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nТекст\r\nBcc: y@evil.example\r\n";
+  deliver(sb, {msg});
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto all = sink(sb);
+  auto acks = sent_to(all, "ivan@example.org");
+  ASSERT_EQ(acks.size(), 1u) << r.err;
+  for (const auto& s : all) {
+    for (const auto& rcpt : s.to) EXPECT_EQ(rcpt.find("evil"), std::string::npos) << rcpt;
+    EXPECT_EQ(s.mail.field("Bcc"), nullptr);
+    std::string head = s.raw.substr(0, s.raw.find("\r\n\r\n"));
+    EXPECT_EQ(head.find("\r\nBcc:"), std::string::npos) << head;
+    EXPECT_EQ(head.find("victim@"), std::string::npos) << head;
+  }
+  // The text of the acknowledgement still names the client and the subject, on one line.
+  EXPECT_NE(acks[0].mail.text.find("Иван"), std::string::npos);
+  EXPECT_NE(acks[0].mail.text.find("Вопрос"), std::string::npos) << acks[0].mail.text;
 }
