@@ -63,10 +63,13 @@ int Store::migrate() {
       // create the type): serialise on the same lock the migrations take.
       pqxx::work w(*conn_);
       w.exec("SELECT pg_advisory_xact_lock(7407001)");
-      w.exec(
-          "CREATE TABLE IF NOT EXISTS schema_migrations ("
-          " version integer PRIMARY KEY, name text NOT NULL,"
-          " applied_at timestamptz NOT NULL DEFAULT now())");
+      // Only when missing: the daemon's own role (mailgate_daemon) may not create tables.
+      if (w.exec("SELECT to_regclass('schema_migrations') IS NULL")[0][0].as<bool>()) {
+        w.exec(
+            "CREATE TABLE schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())");
+      }
       w.commit();
     }
     for (const auto& m : migrations()) {
