@@ -334,8 +334,7 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   TableReader outbox(file, root, "outbox");
   c.outbox.poll_interval =
       std::chrono::seconds(outbox.integer("poll_interval", 1, 3600).value_or(5));
-  c.outbox.batch_size =
-      static_cast<std::size_t>(outbox.integer("batch_size", 1, 1000).value_or(50));
+  c.outbox.workers = static_cast<int>(outbox.integer("workers", 1, 64).value_or(4));
   c.outbox.max_attempts = static_cast<int>(outbox.integer("max_attempts", 1, 100).value_or(10));
   c.outbox.min_backoff = std::chrono::seconds(outbox.integer("min_backoff", 1, 86400).value_or(60));
   c.outbox.max_backoff =

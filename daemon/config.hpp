@@ -69,7 +69,8 @@ struct SmtpConfig {
 /// How the outbox worker sends and when it gives up; loop-safety caps.
 struct OutboxConfig {
   std::chrono::seconds poll_interval{5};
-  std::size_t batch_size = 50;
+  /// Sending threads, each with its own database and SMTP connection.
+  int workers = 4;
   int max_attempts = 10;
   std::chrono::seconds min_backoff{60};
   std::chrono::seconds max_backoff{3600};

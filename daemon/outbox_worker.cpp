@@ -93,6 +93,25 @@ std::size_t OutboxWorker::drain(storage::Store& store, const std::atomic<bool>& 
   return n;
 }
 
+std::size_t drain_outbox(const Config& config, const templates::TemplateSet& templates,
+                         const std::atomic<bool>& stop) {
+  std::atomic<std::size_t> total{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < config.outbox.workers; ++i) {
+    threads.emplace_back([&] {
+      try {
+        storage::Store store(config.database.url, config.database.password);
+        OutboxWorker worker(config, templates);
+        total += worker.drain(store, stop);
+      } catch (const std::exception& e) {
+        spdlog::error("outbox: {}", e.what());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return total;
+}
+
 void OutboxWorker::run(const std::atomic<bool>& stop) {
   std::unique_ptr<storage::Store> store;
   auto wait = config_.outbox.poll_interval;

@@ -39,4 +39,9 @@ class OutboxWorker {
   std::unique_ptr<mail::SmtpSession> smtp_;
 };
 
+/// Sends everything due now with config.outbox.workers threads (for `run --once`); returns
+/// how many rows were handled. A thread whose database or SMTP server fails stops early.
+std::size_t drain_outbox(const Config& config, const templates::TemplateSet& templates,
+                         const std::atomic<bool>& stop);
+
 }  // namespace mailgate::daemon

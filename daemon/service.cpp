@@ -117,16 +117,21 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
   bool sending = !config.smtp.host.empty() && !config.office.address.empty();
   if (!sending)
     spdlog::warn("no [smtp] host or [office] address: outgoing mail waits in the outbox");
-  OutboxWorker worker(config, *tmpl);
-  std::thread worker_thread;
-  if (sending && !once) worker_thread = std::thread([&] { worker.run(g_stop); });
+  // Sending threads: each its own database and SMTP connection; SKIP LOCKED keeps them
+  // (and other processes) off each other's rows.
+  std::vector<std::thread> workers;
+  if (sending && !once) {
+    for (int i = 0; i < config.outbox.workers; ++i) {
+      workers.emplace_back([&] { OutboxWorker(config, *tmpl).run(g_stop); });
+    }
+  }
   struct Joiner {
-    std::thread& t;
+    std::vector<std::thread>& threads;
     ~Joiner() {
       g_stop = true;
-      if (t.joinable()) t.join();
+      for (auto& t : threads) t.join();
     }
-  } joiner{worker_thread};
+  } joiner{workers};
   while (!g_stop) {
     if (g_reload.exchange(false)) {
       // The new rule files and calendar are checked in full before they replace the old.
@@ -178,7 +183,7 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
       if (once) {
         // --once: what this pass queued is sent before the process ends.
         if (sending) {
-          std::size_t n = worker.drain(*store, g_stop);
+          std::size_t n = drain_outbox(config, *tmpl, g_stop);
           if (n > 0) spdlog::info("outbox: {} mail handled", n);
         }
         break;

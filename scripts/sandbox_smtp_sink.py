@@ -120,6 +120,7 @@ class SinkHandler:
         self.lmtp_port = lmtp_port
         self.lmtp_port_file = lmtp_port_file
         self.tempfail_path = os.path.join(sink_dir, TEMPFAIL_SEEN)
+        self._relaying = set()  # LMTP relays in flight (kept referenced until done)
         try:
             with open(self.tempfail_path, encoding="utf-8") as f:
                 self.tempfail_seen = set(line.rstrip("\n") for line in f if line.strip())
@@ -260,10 +261,15 @@ class SinkHandler:
                  envelope.rcpt_tos, len(envelope.original_content))
         relay_to = list(envelope.rcpt_tos)
         if relay_to:
+            # Relayed after the reply, as a real MTA queues mail: the 250 means "stored"
+            # (N.eml is on disk), and the client is not held up by the LMTP round trip.
+            # A reader of a mailbox may wait a moment for the message to appear.
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(
+            future = loop.run_in_executor(
                 None, self._relay, n, envelope.mail_from, relay_to,
                 envelope.original_content, list(envelope.mail_options))
+            self._relaying.add(future)
+            future.add_done_callback(self._relaying.discard)
         return f"250 2.0.0 OK sandbox #{n}"
 
 

@@ -35,6 +35,54 @@ CaseRef read_case(const pqxx::row& row) {
 
 }  // namespace
 
+void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& u) {
+  w.exec_params(
+      "UPDATE cases SET"
+      " status = coalesce(nullif($2, ''), status),"
+      " outcome = coalesce(nullif($3, ''), outcome),"
+      " closed_at = CASE WHEN $4 THEN now() ELSE closed_at END,"
+      " original_deadline = CASE WHEN $6::int IS NOT NULL THEN deadline"
+      "   ELSE original_deadline END,"
+      " deadline = coalesce(to_timestamp($5), deadline),"
+      " extended_days = coalesce($6::int, extended_days),"
+      " officer = coalesce(nullif($7, ''), officer),"
+      " forwarded_to = coalesce(nullif($8, ''), forwarded_to),"
+      " forwarded_at = CASE WHEN $8 <> '' THEN now() ELSE forwarded_at END"
+      " WHERE id = $1",
+      case_id, u.status, u.outcome, u.close,
+      u.deadline ? std::optional<double>(epoch_seconds(*u.deadline)) : std::optional<double>(),
+      u.extended_days, clean(u.officer), clean(u.forwarded_to));
+  if (!u.event_kind.empty()) {
+    w.exec_params("INSERT INTO case_events (case_id, kind, detail) VALUES ($1, $2, $3::jsonb)",
+                  case_id, u.event_kind, clean(u.event_detail));
+  }
+}
+
+bool Store::act(std::int64_t case_id, const std::string& expected_status, const CaseUpdate& update,
+                const std::vector<OutboxItem>& mail) {
+  return guarded("act on a case", [&] {
+    pqxx::work w(*conn_);
+    auto r = w.exec_params("SELECT status FROM cases WHERE id = $1 FOR UPDATE", case_id);
+    if (r.empty() || r[0][0].as<std::string>() != expected_status) return false;
+    apply_case_update(w, case_id, update);
+    for (const auto& m : mail) queue_in(w, case_id, m);
+    w.commit();
+    return true;
+  });
+}
+
+std::string Store::first_message_raw(std::int64_t case_id) {
+  return guarded("read the case's message", [&] {
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT m.raw FROM cases c JOIN messages m ON m.id = c.message_id WHERE c.id = $1",
+        case_id);
+    if (r.empty()) return std::string();
+    pqxx::binarystring raw(r[0][0]);
+    return std::string(raw.get(), raw.size());
+  });
+}
+
 std::map<std::string, CaseRef> Store::cases_by_regno(const std::vector<std::string>& regnos) {
   return guarded("look up cases", [&] {
     std::map<std::string, CaseRef> out;

@@ -9,9 +9,7 @@
 namespace mailgate::storage {
 using namespace detail;
 
-namespace {
-
-void insert_mail(pqxx::work& w, std::optional<std::int64_t> case_id, const OutboxItem& mail) {
+void queue_in(pqxx::work& w, std::optional<std::int64_t> case_id, const OutboxItem& mail) {
   auto r = w.exec_params(
       "INSERT INTO outbox (case_id, kind, channel, recipient, envelope_from, message_id, raw)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -30,12 +28,10 @@ void insert_mail(pqxx::work& w, std::optional<std::int64_t> case_id, const Outbo
   }
 }
 
-}  // namespace
-
 void Store::queue(std::optional<std::int64_t> case_id, const std::vector<OutboxItem>& mail) {
   guarded("queue mail", [&] {
     pqxx::work w(*conn_);
-    for (const auto& m : mail) insert_mail(w, case_id, m);
+    for (const auto& m : mail) queue_in(w, case_id, m);
     w.commit();
     return 0;
   });
@@ -43,16 +39,24 @@ void Store::queue(std::optional<std::int64_t> case_id, const std::vector<OutboxI
 
 bool Store::send_one(const std::function<SendOutcome(const OutboxRow&)>& send, int suppress_days) {
   return guarded("send outbox mail", [&] {
+    if (!outbox_prepared_) {
+      // The row is chosen and locked first (the index walk stops at the first row no other
+      // worker holds), then joined for the facts an alert needs.
+      conn_->prepare(
+          "claim_outbox",
+          "WITH due AS (SELECT id FROM outbox WHERE status = 'pending'"
+          " AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1"
+          " FOR UPDATE SKIP LOCKED)"
+          " SELECT o.id, o.case_id, o.kind, o.channel, o.recipient, o.envelope_from,"
+          " o.message_id, o.raw, o.attempts, coalesce(c.regno, ''), coalesce(c.officer, ''),"
+          " coalesce(c.unit, ''), coalesce(m.subject, '')"
+          " FROM due JOIN outbox o ON o.id = due.id LEFT JOIN cases c ON c.id = o.case_id"
+          " LEFT JOIN messages m ON m.id = c.message_id");
+      outbox_prepared_ = true;
+    }
     pqxx::work w(*conn_);
     // SKIP LOCKED: a row another worker holds is not waited for; that worker sends it.
-    auto r = w.exec(
-        "SELECT o.id, o.case_id, o.kind, o.channel, o.recipient, o.envelope_from,"
-        " o.message_id, o.raw, o.attempts, coalesce(c.regno, ''), coalesce(c.officer, ''),"
-        " coalesce(c.unit, ''), coalesce(m.subject, '')"
-        " FROM outbox o LEFT JOIN cases c ON c.id = o.case_id"
-        " LEFT JOIN messages m ON m.id = c.message_id"
-        " WHERE o.status = 'pending' AND o.next_attempt_at <= now()"
-        " ORDER BY o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED");
+    auto r = w.exec_prepared("claim_outbox");
     if (r.empty()) return false;
     OutboxRow row;
     row.id = r[0][0].as<std::int64_t>();
@@ -102,7 +106,7 @@ bool Store::send_one(const std::function<SendOutcome(const OutboxRow&)>& send, i
             " failed_at = now(), until = EXCLUDED.until",
             row.recipient, clean(outcome.detail), suppress_days);
       }
-      for (const auto& alert : outcome.alerts) insert_mail(w, row.case_id, alert);
+      for (const auto& alert : outcome.alerts) queue_in(w, row.case_id, alert);
     }
     if (row.case_id && outcome.verdict != V::retry) {
       w.exec_params("INSERT INTO case_events (case_id, kind, detail) VALUES ($1, $2, $3::jsonb)",

@@ -112,4 +112,9 @@ inline double epoch_seconds(TimePoint t) {
 }
 
 }  // namespace detail
+
+/// Inserts an outbox row (and its mail_queued event) inside a transaction.
+void queue_in(pqxx::work& w, std::optional<std::int64_t> case_id, const OutboxItem& mail);
+/// Applies an officer's action to a case inside a transaction (storage/cases.cpp).
+void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& update);
 }  // namespace mailgate::storage

@@ -412,6 +412,7 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
       for (const auto& a : in.removed_channels) {
         w.exec_prepared("remove_channel", reg.case_id, clean(a));
       }
+      if (in.join_case && in.update) apply_case_update(w, reg.case_id, *in.update);
       if (compose) {
         for (const auto& mail : compose(in, reg)) {
           w.exec_prepared("queue_mail", reg.case_id, mail.kind, mail.channel, clean(mail.recipient),

@@ -53,6 +53,20 @@ struct CaseDecision {
   std::vector<std::string> kb_links;    ///< knowledge-base links for the acknowledgement
 };
 
+/// What an officer's action does to a case (see daemon/case_actions.cpp). Empty fields
+/// change nothing.
+struct CaseUpdate {
+  std::string status;   ///< answered, refused, forwarded, waiting_client, closed, registered
+  std::string outcome;  ///< answered, refused, forwarded, no_answer:<reason>
+  bool close = false;   ///< sets closed_at
+  std::optional<TimePoint> deadline;
+  std::optional<int> extended_days;  ///< the extension: keeps the old deadline too
+  std::string officer;               ///< hand-over: the new officer's id
+  std::string forwarded_to;          ///< the competent body's id; sets forwarded_at
+  std::string event_kind;            ///< the case event: answered, refused, ...
+  std::string event_detail = "{}";   ///< who, through which channel, Message-IDs, text
+};
+
 /// A channel of a case: where the client wants to be answered.
 struct ChannelRow {
   std::string address;  ///< lower case
@@ -111,6 +125,8 @@ struct Incoming {
   std::vector<ChannelRow> channels;  ///< channels to add (a new case: primary first)
   std::vector<std::string> removed_channels;  ///< additional channels the client removed
   std::string event_detail = "{}";            ///< extra facts for the case event, a JSON object
+  /// An officer's command carried by this (follow-up) message, applied with it.
+  std::optional<CaseUpdate> update;
 };
 
 struct Registration {
@@ -255,6 +271,12 @@ class Store {
   std::map<std::string, int> outbox_counts();
 
   // ---- cases (storage/cases.cpp) ----
+  /// Applies an action from the console: the update, its event and its mail, in ONE
+  /// transaction, only if the case is still in `expected_status` (false if it is not).
+  bool act(std::int64_t case_id, const std::string& expected_status, const CaseUpdate& update,
+           const std::vector<OutboxItem>& mail);
+  /// The raw bytes of the message that opened the case (for forwarding it whole).
+  std::string first_message_raw(std::int64_t case_id);
   /// Cases by registration number; absent ones are not in the map.
   std::map<std::string, CaseRef> cases_by_regno(const std::vector<std::string>& regnos);
   /// Cases that our Message-IDs (outbox rows) belong to, by Message-ID.
@@ -275,6 +297,7 @@ class Store {
   struct Conn;  // a pqxx::connection; kept out of this header
   std::unique_ptr<Conn> conn_;
   bool prepared_ = false;
+  bool outbox_prepared_ = false;
 };
 
 }  // namespace mailgate::storage
