@@ -71,6 +71,20 @@ class TableReader {
     return v;
   }
 
+  /// An array of strings.
+  std::vector<std::string> strings(const std::string& key) {
+    std::vector<std::string> out;
+    const toml::node* n = find(key);
+    if (n == nullptr) return out;
+    const toml::array* a = n->as_array();
+    if (a == nullptr) fail(n->source(), key, "must be a list of strings in quotes");
+    for (const auto& item : *a) {
+      if (!item.is_string()) fail(item.source(), key, "must be a list of strings in quotes");
+      out.push_back(item.as_string()->get());
+    }
+    return out;
+  }
+
   std::optional<bool> boolean(const std::string& key) {
     const toml::node* n = find(key);
     if (n == nullptr) return std::nullopt;
@@ -181,8 +195,9 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   }
 
   const std::set<std::string> tables = {
-      "imap", "database", "intake",    "registration",   "rules", "limits",   "office",
-      "smtp", "outbox",   "templates", "plain_language", "units", "officers", "log"};
+      "imap",         "database", "intake",    "registration",   "rules", "limits",   "office",
+      "smtp",         "outbox",   "templates", "plain_language", "units", "officers", "bodies",
+      "officer_auth", "actions",  "log"};
   for (const auto& [k, v] : root) {
     if (tables.count(std::string(k.str())) == 0) {
       throw ConfigError(where(file, v.source()) + ": " + std::string(k.str()) +
@@ -406,6 +421,17 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
     c.officers.push_back(o);
     return o.id;
   });
+  read_array("bodies", [&](TableReader& t, const toml::source_region& src) {
+    Body b;
+    b.id = t.required("id", src);
+    b.name = t.required("name", src);
+    b.address = t.string("address").value_or("");
+    b.phone = t.string("phone").value_or("");
+    b.email = t.required("email", src);
+    b.handles = t.string("handles").value_or("");
+    c.bodies.push_back(b);
+    return b.id;
+  });
   for (const auto& o : c.officers) {
     if (!o.unit.empty() && std::none_of(c.units.begin(), c.units.end(),
                                         [&](const Unit& u) { return u.id == o.unit; })) {
@@ -413,6 +439,19 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
                         "\" names unknown unit \"" + o.unit + "\"");
     }
   }
+
+  TableReader auth(file, root, "officer_auth");
+  c.officer_auth.authserv_ids = auth.strings("authserv_ids");
+  c.officer_auth.trusted_relays = auth.strings("trusted_relays");
+  auth.reject_unknown();
+
+  TableReader actions(file, root, "actions");
+  c.actions.max_extension_days =
+      static_cast<int>(actions.integer("max_extension_days", 1, 365).value_or(30));
+  c.actions.max_extensions = static_cast<int>(actions.integer("max_extensions", 0, 10).value_or(1));
+  c.actions.forward_within_days =
+      static_cast<int>(actions.integer("forward_within_days", 1, 60).value_or(7));
+  actions.reject_unknown();
 
   TableReader log(file, root, "log");
   c.log_level = log.choice("level", {"trace", "debug", "info", "warn", "error"}).value_or("info");

@@ -78,6 +78,29 @@ struct OutboxConfig {
   int suppress_failed_days = 60;
 };
 
+/// A competent body cases may be forwarded to (59-FZ art. 8 p. 3).
+struct Body {
+  std::string id;
+  std::string name;
+  std::string address;  ///< postal address
+  std::string phone;
+  std::string email;
+  std::string handles;  ///< what questions it handles, for officers
+};
+
+/// Which mail from an officer address is obeyed (mail/sender_auth.hpp).
+struct OfficerAuthConfig {
+  std::vector<std::string> authserv_ids;    ///< Authentication-Results from these count
+  std::vector<std::string> trusted_relays;  ///< our MTAs whose Received fields we believe
+};
+
+/// Limits on officers' actions.
+struct ActionsConfig {
+  int max_extension_days = 30;  ///< 59-FZ art. 12 p. 2: by at most 30 days
+  int max_extensions = 1;       ///< ... and once
+  int forward_within_days = 7;  ///< 59-FZ art. 8 p. 3
+};
+
 /// A structural unit of the office.
 struct Unit {
   std::string id;
@@ -115,6 +138,9 @@ struct Config {
   std::size_t min_explanation_words = 2;
   std::vector<Unit> units;
   std::vector<Officer> officers;
+  std::vector<Body> bodies;
+  OfficerAuthConfig officer_auth;
+  ActionsConfig actions;
   std::string log_level = "info";
 };
 

@@ -9,6 +9,7 @@
 
 #include "daemon/channel_requests.hpp"
 #include "mail/message_id.hpp"
+#include "mail/parse.hpp"
 
 namespace mailgate::daemon {
 namespace {
@@ -58,6 +59,77 @@ Correspondence::Correspondence(storage::Store& store, const Config& config,
       tags_(config.registration.pattern),
       request_phrases_(default_request_phrases()) {
   loop_.own_domains = {config.office.message_id_domain};
+  auth_.authserv_ids = config.officer_auth.authserv_ids;
+  auth_.trusted_relays = config.officer_auth.trusted_relays;
+}
+
+namespace {
+
+CaseFacts facts_of(const storage::CaseRef& c) {
+  CaseFacts f;
+  f.regno = c.regno;
+  f.registered_at = c.registered_at;
+  f.subject = c.subject;
+  f.text = c.text;
+  f.client_name = c.client_name;
+  f.client_address = c.client_address;
+  f.deadline = c.deadline;
+  f.term = c.term;
+  f.urgency = c.urgency;
+  f.client_message_id = c.first_message_id;
+  f.channels = c.channels;
+  return f;
+}
+
+}  // namespace
+
+void Correspondence::plan_command(storage::Incoming& in, const Officer& officer,
+                                  const storage::CaseRef& c, Plan& plan) {
+  const mail::Message& m = *in.parsed;
+  plan.command = true;
+  plan.joined = c;
+  in.join_case = c.id;
+  CaseState state;
+  state.ref = c;
+  state.facts = facts_of(c);
+  state.extended_days = c.extended_days;
+  auto parsed = parse_officer_command(m.text);
+  nlohmann::json detail = {{"officer", officer.id}, {"command", true}};
+  if (auto* error = std::get_if<CommandError>(&parsed)) {
+    spdlog::info("{}: {} sent a command that was not understood", c.regno, officer.id);
+    plan.ready = {command_error_mail(config_, outbound_, state.facts, officer, error->message)};
+    detail["rejected"] = error->message;
+    in.event_detail = detail.dump();
+    return;
+  }
+  ActionRequest request;
+  request.command = std::get<OfficerCommand>(parsed);
+  request.officer = &officer;
+  request.via = "mail";
+  request.command_message_id = m.message_id;
+  // The officer's attachments go to the client with the text.
+  auto bytes = mail::attachment_bytes(in.raw, config_.limits);
+  for (std::size_t i = 0; i < m.attachments.size() && i < bytes.size(); ++i) {
+    if (m.attachments[i].nested) continue;
+    request.attachments.push_back(
+        {m.attachments[i].filename, m.attachments[i].content_type, std::move(bytes[i])});
+  }
+  if (request.command.action == Action::forward) {
+    state.first_message_raw = store_.first_message_raw(c.id);
+  }
+  ActionPlan action = plan_action(config_, outbound_, state, request);
+  plan.ready = std::move(action.mail);
+  if (action.accepted) {
+    in.update = std::move(action.update);
+    spdlog::info("{}: {} by {} carried out", c.regno, action_id(request.command.action),
+                 officer.id);
+  } else {
+    detail["rejected"] = action.problem;
+    spdlog::info("{}: {} by {} not carried out: {}", c.regno, action_id(request.command.action),
+                 officer.id, action.problem);
+  }
+  detail["action"] = std::string(action_id(request.command.action));
+  in.event_detail = detail.dump();
 }
 
 void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
@@ -120,6 +192,29 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
         }
       }
     }
+    const Officer* officer = nullptr;
+    for (const auto& o : config_.officers) {
+      if (!from.empty() && lower_ascii(o.email) == from) officer = &o;
+    }
+    if (candidate && officer != nullptr && verdict.kind == mail::Automatic::none) {
+      auto vouched = mail::vouch_for_sender(m, from, auth_);
+      if (vouched.vouched) {
+        plan_command(in, *officer, *candidate, plan);
+        plans_[in.uid] = std::move(plan);
+        continue;
+      }
+      // Looks like a command, is not vouched for: an ordinary letter, flagged, and nobody
+      // is answered (the From may be forged).
+      spdlog::warn(
+          "{}: mail from officer address {} not vouched for ({}); registered as an "
+          "ordinary letter, flagged suspected_spoofing",
+          candidate->regno, from, vouched.reason);
+      in.flags.push_back("suspected_spoofing");
+      in.event_detail =
+          nlohmann::json{{"suspected_spoofing", vouched.reason}, {"claimed_case", candidate->regno}}
+              .dump();
+      candidate.reset();
+    }
     if (candidate) {
       const auto& ch = candidate->channels;
       bool own = (!from.empty() && (from == candidate->client_address ||
@@ -133,6 +228,13 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
           }
         }
         in.removed_channels = requests.remove;
+        if (candidate->status == "waiting_client") {
+          // The clarification came: the case is the officer's again.
+          storage::CaseUpdate back;
+          back.status = "registered";
+          back.event_kind = "clarification_received";
+          in.update = back;
+        }
         plan.joined = candidate;
         if (const Officer* o = responsible_officer(config_, candidate->officer, candidate->unit)) {
           plan.alerts.push_back({"officer", o->email, o->name});
@@ -172,7 +274,9 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
                   [&](const std::string& a) { return suppressed.count(a) != 0; });
 
     // Acknowledge? Never automatic mail; at most N a day to one sender.
-    if (verdict.kind != mail::Automatic::none) {
+    bool spoofed =
+        std::find(in.flags.begin(), in.flags.end(), "suspected_spoofing") != in.flags.end();
+    if (verdict.kind != mail::Automatic::none || spoofed) {
       plan.acknowledge = false;
     } else if (primary.empty()) {
       in.flags.push_back("no_address");
@@ -244,6 +348,7 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
   auto it = plans_.find(in.uid);
   if (it == plans_.end() || !in.parsed) return out;
   const Plan& plan = it->second;
+  if (plan.command) return plan.ready;
   try {
     CaseFacts f = facts(in, reg, plan);
     if (plan.joined) {

@@ -15,10 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "daemon/case_actions.hpp"
 #include "daemon/config.hpp"
 #include "daemon/followup.hpp"
 #include "daemon/outbound.hpp"
 #include "mail/automatic.hpp"
+#include "mail/sender_auth.hpp"
 #include "storage/store.hpp"
 #include "templates/template_set.hpp"
 
@@ -43,7 +45,13 @@ class Correspondence {
     std::vector<std::string> client_channels;  ///< where client mail goes, primary first
     std::vector<StaffRecipient> alerts;        ///< officer_alert / head_alert recipients
     std::optional<storage::CaseRef> joined;    ///< a follow-up of this case
+    std::vector<storage::OutboxItem> ready;    ///< composed already (an officer's command)
+    bool command = false;                      ///< an officer's command, not a follow-up
   };
+
+  /// An officer's vouched-for mail about a case: parse and plan the command.
+  void plan_command(storage::Incoming& in, const Officer& officer, const storage::CaseRef& c,
+                    Plan& plan);
 
   CaseFacts facts(const storage::Incoming& in, const storage::Registration& reg,
                   const Plan& plan) const;
@@ -53,6 +61,7 @@ class Correspondence {
   Outbound outbound_;
   CaseTagFinder tags_;
   mail::LoopSettings loop_;
+  mail::SenderAuthSettings auth_;
   std::vector<std::string> request_phrases_;
   std::map<std::uint32_t, Plan> plans_;  // by UID, for the batch being registered
 };

@@ -112,7 +112,8 @@ nlohmann::json Outbound::context(const CaseFacts& f, const nlohmann::json& extra
 storage::OutboxItem Outbound::make(const std::string& kind, const std::string& channel,
                                    const std::string& address, const std::string& name,
                                    const CaseFacts& facts, const nlohmann::json& ctx,
-                                   bool to_client) const {
+                                   bool to_client,
+                                   const std::vector<mail::OutgoingAttachment>& attachments) const {
   templates::RenderedMail r = templates_.render(kind, ctx);
   mail::OutgoingMail m;
   m.from = {config_.office.name, config_.office.address};
@@ -135,6 +136,7 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
   m.extra_headers.push_back({"X-Auto-Response-Suppress", "All"});
   m.date = std::chrono::system_clock::now();
   m.utc_offset = kMoscow;
+  m.attachments = attachments;
   storage::OutboxItem item;
   item.kind = kind;
   item.channel = channel;
@@ -145,17 +147,25 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
   return item;
 }
 
-std::vector<storage::OutboxItem> Outbound::to_client(const std::string& kind,
-                                                     const CaseFacts& facts,
-                                                     const nlohmann::json& extra) const {
+std::vector<storage::OutboxItem> Outbound::to_client(
+    const std::string& kind, const CaseFacts& facts, const nlohmann::json& extra,
+    const std::vector<mail::OutgoingAttachment>& attachments) const {
   std::vector<storage::OutboxItem> out;
   nlohmann::json ctx = context(facts, extra);
   for (std::size_t i = 0; i < facts.channels.size(); ++i) {
     const std::string& address = facts.channels[i];
     std::string name = address == facts.client_address ? facts.client_name : "";
-    out.push_back(make(kind, i == 0 ? "primary" : "additional", address, name, facts, ctx, true));
+    out.push_back(make(kind, i == 0 ? "primary" : "additional", address, name, facts, ctx, true,
+                       attachments));
   }
   return out;
+}
+
+storage::OutboxItem Outbound::to_other(
+    const std::string& kind, const CaseFacts& facts, const std::string& channel,
+    const std::string& address, const std::string& name, const nlohmann::json& extra,
+    const std::vector<mail::OutgoingAttachment>& attachments) const {
+  return make(kind, channel, address, name, facts, context(facts, extra), false, attachments);
 }
 
 storage::OutboxItem Outbound::to_staff(const std::string& kind, const CaseFacts& facts,

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/config.hpp"
+#include "mail/compose.hpp"
 #include "storage/store.hpp"
 #include "templates/template_set.hpp"
 
@@ -54,8 +55,14 @@ class Outbound {
   Outbound(const Config& config, const templates::TemplateSet& templates);
 
   /// `kind` to the client: one mail per channel (the primary first), each its own row.
-  std::vector<storage::OutboxItem> to_client(const std::string& kind, const CaseFacts& facts,
-                                             const nlohmann::json& extra = {}) const;
+  std::vector<storage::OutboxItem> to_client(
+      const std::string& kind, const CaseFacts& facts, const nlohmann::json& extra = {},
+      const std::vector<mail::OutgoingAttachment>& attachments = {}) const;
+  /// `kind` to an outside address (a competent body), with attachments.
+  storage::OutboxItem to_other(const std::string& kind, const CaseFacts& facts,
+                               const std::string& channel, const std::string& address,
+                               const std::string& name, const nlohmann::json& extra,
+                               const std::vector<mail::OutgoingAttachment>& attachments) const;
   /// `kind` to one member of staff (Reply-To: the office, so a reply is a command).
   storage::OutboxItem to_staff(const std::string& kind, const CaseFacts& facts,
                                const StaffRecipient& to, const nlohmann::json& extra = {}) const;
@@ -65,7 +72,8 @@ class Outbound {
  private:
   storage::OutboxItem make(const std::string& kind, const std::string& channel,
                            const std::string& address, const std::string& name,
-                           const CaseFacts& facts, const nlohmann::json& ctx, bool to_client) const;
+                           const CaseFacts& facts, const nlohmann::json& ctx, bool to_client,
+                           const std::vector<mail::OutgoingAttachment>& attachments = {}) const;
 
   const Config& config_;
   const templates::TemplateSet& templates_;

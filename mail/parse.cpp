@@ -66,7 +66,9 @@ std::string normalize_newlines(std::string_view s) {
 
 class MessageBuilder {
  public:
-  MessageBuilder(const MimeTree& tree, Message& msg) : tree_(tree), msg_(msg) {}
+  MessageBuilder(const MimeTree& tree, Message& msg,
+                 std::vector<std::string>* bytes_out = nullptr)
+      : tree_(tree), msg_(msg), bytes_out_(bytes_out) {}
 
   void build() {
     hint_ = body_charset_hint();
@@ -272,6 +274,7 @@ class MessageBuilder {
     a.sha256 = sha256_hex(bytes);
     a.nested = nested;
     msg_.attachments.push_back(std::move(a));
+    if (bytes_out_ != nullptr) bytes_out_->emplace_back(bytes);
   }
 
   void collect_attachments(std::size_t i, bool nested) {
@@ -311,6 +314,7 @@ class MessageBuilder {
 
   const MimeTree& tree_;
   Message& msg_;
+  std::vector<std::string>* bytes_out_;  // the decoded attachment bytes, when asked for
   std::string hint_;
   std::size_t text_node_ = kNone;
 };
@@ -349,6 +353,16 @@ void clean(Message& m) {
 }
 
 }  // namespace
+
+std::vector<std::string> attachment_bytes(std::string_view raw, const ParseLimits& limits) {
+  raw = strip_envelope(raw);
+  std::vector<std::string> out;
+  if (raw.size() > limits.max_message_bytes) return out;
+  MimeTree tree = build_mime_tree(raw, limits);
+  Message msg;
+  MessageBuilder(tree, msg, &out).build();
+  return out;
+}
 
 const std::string* Message::field(std::string_view name) const {
   for (const HeaderField& f : header) {

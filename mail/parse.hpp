@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mail/message.hpp"
 
@@ -29,6 +30,10 @@ class ParseError : public std::runtime_error {
 };
 
 Message parse_message(std::string_view raw, const ParseLimits& limits = {});
+
+/// The decoded bytes of each attachment parse_message() lists, in the same order (for
+/// passing an officer's attachments on to a client).
+std::vector<std::string> attachment_bytes(std::string_view raw, const ParseLimits& limits = {});
 
 /// The `mailgate inspect` JSON form of a message (one object, UTF-8, no trailing newline).
 std::string to_json(const Message& message);

@@ -17,7 +17,9 @@ const char* const kCaseColumns =
     " coalesce(m.subject, ''), lower(coalesce(m.from_address, '')),"
     " coalesce((SELECT jsonb_agg(ch.address ORDER BY ch.kind = 'additional', ch.added_at)"
     "   FROM case_channels ch WHERE ch.case_id = c.id AND ch.removed_at IS NULL), '[]')::text,"
-    " coalesce(m.message_id, '')";
+    " coalesce(m.message_id, ''), coalesce(m.from_name, ''),"
+    " extract(epoch FROM c.registered_at)::float8, extract(epoch FROM c.deadline)::float8,"
+    " coalesce(c.term, ''), coalesce(c.urgency, ''), c.extended_days, coalesce(m.body_text, '')";
 
 CaseRef read_case(const pqxx::row& row) {
   CaseRef c;
@@ -30,6 +32,17 @@ CaseRef read_case(const pqxx::row& row) {
   c.client_address = row[7].as<std::string>();
   c.channels = nlohmann::json::parse(row[8].as<std::string>()).get<std::vector<std::string>>();
   c.first_message_id = row[9].as<std::string>();
+  c.client_name = row[10].as<std::string>();
+  auto at = [](double epoch) {
+    return TimePoint(
+        std::chrono::duration_cast<TimePoint::duration>(std::chrono::duration<double>(epoch)));
+  };
+  c.registered_at = at(row[11].as<double>());
+  if (!row[12].is_null()) c.deadline = at(row[12].as<double>());
+  c.term = row[13].as<std::string>();
+  c.urgency = row[14].as<std::string>();
+  if (!row[15].is_null()) c.extended_days = row[15].as<int>();
+  c.text = row[16].as<std::string>();
   return c;
 }
 

@@ -204,6 +204,13 @@ struct CaseRef {
   std::string client_address;         ///< lower case From of the message that opened the case
   std::vector<std::string> channels;  ///< active channel addresses, primary first
   std::string first_message_id;       ///< Message-ID of the message that opened it
+  std::string client_name;
+  TimePoint registered_at;
+  std::optional<TimePoint> deadline;
+  std::string term;
+  std::string urgency;
+  std::optional<int> extended_days;
+  std::string text;  ///< of the message that opened it
 };
 
 class Store {

@@ -52,6 +52,18 @@ std::vector<TemplateSchema> build() {
            {"officer.name", "failed.address", "failed.reason", "failed.subject"}),
       make("follow_up_alert", "сотруднику: клиент снова написал по этому делу",
            {"officer.name", "excerpt"}),
+      make("forwarding_cover",
+           "другому органу: сопроводительное письмо к письму клиента, пересланному туда",
+           {"body.name", "body.address", "body.email", "text", "officer.name", "officer.email"}),
+      make("notice_repeat",
+           "клиенту: переписка по вопросу, на который уже много раз ответили, закончена",
+           {"text"}),
+      make("command_confirmation", "сотруднику: команда выполнена, что стало с делом",
+           {"officer.name", "action", "outcome"},
+           {{"recipients", {"address", "channel"}}, {"warnings", {"text"}}}),
+      make("command_error",
+           "сотруднику: команда не понята или не разрешена, клиенту ничего не отправлено",
+           {"officer.name", "problem", "command_help"}, {{"findings", {"text"}}}),
   };
 }
 

@@ -79,7 +79,9 @@ TEST(Templates, NamesAreTheWholeSet) {
                                   "acknowledgement", "forwarding_notice", "answer", "refusal",
                                   "clarification_request", "extension_notice", "notice_anonymous",
                                   "notice_obscene", "notice_unreadable", "officer_alert",
-                                  "head_alert", "delivery_failure_alert", "follow_up_alert"}));
+                                  "head_alert", "delivery_failure_alert", "follow_up_alert",
+                                  "forwarding_cover", "notice_repeat", "command_confirmation",
+                                  "command_error"}));
 }
 
 TEST(Templates, EveryShippedTemplateLoadsAndRenders) {
@@ -236,7 +238,8 @@ TEST(Templates, FileNamesAndTheSetAsAWhole) {
             "thanks.txt:1: unknown template \"thanks\" (known: acknowledgement, "
             "forwarding_notice, answer, refusal, clarification_request, extension_notice, "
             "notice_anonymous, notice_obscene, notice_unreadable, officer_alert, head_alert, "
-            "delivery_failure_alert, follow_up_alert)");
+            "delivery_failure_alert, follow_up_alert, forwarding_cover, notice_repeat, "
+            "command_confirmation, command_error)");
   EXPECT_EQ(load_error(with("answer.md", "x")),
             "answer.md:1: unknown file type: a template is NAME.txt with an optional NAME.html");
   EXPECT_EQ(load_error(without("refusal.txt")),
@@ -411,6 +414,40 @@ TEST(Templates, ValueEndingASentenceMeetsTheTemplatesDot) {
   // The private character that marks value ends never leaks out.
   c["text"] = "a\xEE\x80\x80.";
   EXPECT_EQ(set.render("answer", c).text, "До 28 декабря 2026 г. Текст: a. Конец...\n");
+}
+
+TEST(Templates, OfficerAndBodyLettersSayWhatHappened) {
+  const TemplateSet& set = shipped_set();
+  auto has = [](const RenderedMail& m, const std::string& what) {
+    return m.text.find(what) != std::string::npos;
+  };
+  RenderedMail cover = set.render("forwarding_cover", sample_context("forwarding_cover"));
+  EXPECT_TRUE(has(cover, "Письмо гражданина приложено")) << cover.text;
+  EXPECT_TRUE(has(cover, "ответьте автору сами")) << cover.text;
+  EXPECT_TRUE(has(cover, "Мы уже сообщили ему")) << cover.text;
+
+  json c = sample_context("command_confirmation");
+  RenderedMail done = set.render("command_confirmation", c);
+  EXPECT_TRUE(has(done, "- maria.ivanova@example.net (дополнительный адрес)")) << done.text;
+  EXPECT_TRUE(has(done, "Обратите внимание")) << done.text;
+  c["recipients"] = json::array();
+  c["warnings"] = json::array();
+  done = set.render("command_confirmation", c);
+  EXPECT_TRUE(has(done, "Клиенту письмо не отправлялось.")) << done.text;
+  EXPECT_FALSE(has(done, "Обратите внимание")) << done.text;
+
+  RenderedMail error = set.render("command_error", sample_context("command_error"));
+  EXPECT_TRUE(has(error, "Клиенту ничего не отправлено. В деле ничего не изменилось."))
+      << error.text;
+  EXPECT_TRUE(has(error, "- строка 3: ссылка на закон без объяснения")) << error.text;
+
+  RenderedMail repeat = set.render("notice_repeat", sample_context("notice_repeat"));
+  EXPECT_TRUE(has(repeat, "Если у вас будет другой вопрос, пишите нам")) << repeat.text;
+
+  // notice_anonymous is never sent (docs/templates.md): it does not address "your letter".
+  RenderedMail anon = set.render("notice_anonymous", sample_context("notice_anonymous"));
+  EXPECT_FALSE(has(anon, "ваше письмо")) << anon.text;
+  EXPECT_EQ(anon.subject.find("ваше"), std::string::npos) << anon.subject;
 }
 
 TEST(Templates, UnknownNameOnRender) {

@@ -1,0 +1,30 @@
+#pragma once
+// What the sandbox's SMTP sink received (SINK_DIR/N.eml + N.json), parsed, and a way to
+// deliver message texts to the work INBOX.
+
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+#include "mail/message.hpp"
+
+namespace mailgate::test {
+
+struct Sent {
+  std::string from;             ///< envelope MAIL FROM
+  std::vector<std::string> to;  ///< envelope RCPT TO
+  std::string message_id;
+  mail::Message mail;  ///< parsed
+  std::string raw;
+};
+
+/// Everything the sink stored, in order.
+std::vector<Sent> sink(const Sandbox& sb);
+/// Those sent to `address`.
+std::vector<Sent> sent_to(const std::vector<Sent>& all, const std::string& address);
+/// Delivers message texts (CRLF) to the work INBOX, in order.
+void deliver_texts(Sandbox& sb, const std::vector<std::string>& messages);
+/// A header field of a sent message, or "".
+std::string header(const Sent& s, const std::string& name);
+
+}  // namespace mailgate::test
