@@ -65,6 +65,22 @@ std::string action_word(Action a) {
 
 }  // namespace
 
+CaseFacts facts_of(const storage::CaseRef& c) {
+  CaseFacts f;
+  f.regno = c.regno;
+  f.registered_at = c.registered_at;
+  f.subject = c.subject;
+  f.text = c.text;
+  f.client_name = c.client_name;
+  f.client_address = c.client_address;
+  f.deadline = c.deadline;
+  f.term = c.term;
+  f.urgency = c.urgency;
+  f.client_message_id = c.first_message_id;
+  f.channels = c.channels;
+  return f;
+}
+
 bool open_status(const std::string& status) {
   return status == "registered" || status == "waiting_client";
 }

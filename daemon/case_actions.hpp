@@ -41,6 +41,9 @@ struct ActionPlan {
   std::string problem;                    ///< when refused: why, in Russian
 };
 
+/// What mail about an existing case says about it.
+CaseFacts facts_of(const storage::CaseRef& c);
+
 /// Statuses in which a case is still open to commands.
 bool open_status(const std::string& status);
 

@@ -63,26 +63,6 @@ Correspondence::Correspondence(storage::Store& store, const Config& config,
   auth_.trusted_relays = config.officer_auth.trusted_relays;
 }
 
-namespace {
-
-CaseFacts facts_of(const storage::CaseRef& c) {
-  CaseFacts f;
-  f.regno = c.regno;
-  f.registered_at = c.registered_at;
-  f.subject = c.subject;
-  f.text = c.text;
-  f.client_name = c.client_name;
-  f.client_address = c.client_address;
-  f.deadline = c.deadline;
-  f.term = c.term;
-  f.urgency = c.urgency;
-  f.client_message_id = c.first_message_id;
-  f.channels = c.channels;
-  return f;
-}
-
-}  // namespace
-
 void Correspondence::plan_command(storage::Incoming& in, const Officer& officer,
                                   const storage::CaseRef& c, Plan& plan) {
   const mail::Message& m = *in.parsed;

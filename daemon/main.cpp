@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "daemon/assess.hpp"
+#include "daemon/case_cli.hpp"
 #include "daemon/case_table.hpp"
 #include "daemon/clients_csv.hpp"
 #include "daemon/config.hpp"
@@ -48,7 +49,13 @@ const char* const kUsage =
     "  check-config          validate the configuration; exit 0 if good, 2 if not\n"
     "  migrate               apply database migrations\n"
     "  inspect FILE.eml      print how a message parses, as JSON (touches no server)\n"
-    "  case list [--json]    list registered cases\n"
+    "  case list [--status S] [--overdue] [--json]\n"
+    "                        list registered cases\n"
+    "  case show REGNO       a case and its history\n"
+    "  case answer|refuse|clarify REGNO --file TEXT [--attach FILE]... --as OFFICER\n"
+    "  case forward REGNO BODY | transfer REGNO OFFICER | extend REGNO DAYS |\n"
+    "       close REGNO REASON  --file TEXT --as OFFICER\n"
+    "                        an officer's action from the console (same rules as by mail)\n"
     "  rules test FILE.eml [--from ADDRESS] [--at ISO-DATETIME] [--json]\n"
     "                        show the urgency decision for a message; changes nothing\n"
     "  calendar deadline --from ISO-DATETIME --term TERM\n"
@@ -111,25 +118,6 @@ int cmd_inspect(const std::vector<std::string>& words) {
   } catch (const mailgate::mail::ParseError& e) {
     std::cerr << "mailgate: " << words[1] << ": cannot parse: " << e.what() << "\n";
     return 1;
-  }
-  return 0;
-}
-
-int cmd_case_list(const Config& config, const std::vector<std::string>& words) {
-  bool json = false;
-  for (std::size_t i = 2; i < words.size(); ++i) {
-    if (words[i] == "--json") {
-      json = true;
-    } else {
-      return usage_error("unknown option for case list: " + words[i]);
-    }
-  }
-  mailgate::storage::Store store(config.database.url, config.database.password);
-  auto cases = store.list_cases(config.registration.timezone);
-  if (json) {
-    for (const auto& c : cases) std::cout << mailgate::daemon::case_json(c) << "\n";
-  } else {
-    std::cout << mailgate::daemon::case_table(cases);
   }
   return 0;
 }
@@ -489,7 +477,11 @@ int dispatch(const Args& args) {
     return 0;
   }
   if (cmd == "case") {
-    if (w.size() >= 2 && w[1] == "list") return cmd_case_list(config, w);
+    if (w.size() >= 2 && w[1] == "list") return mailgate::daemon::case_list_command(config, w);
+    if (w.size() >= 2 && w[1] == "show") return mailgate::daemon::case_show_command(config, w);
+    if (w.size() >= 2 && mailgate::daemon::is_case_action(w[1])) {
+      return mailgate::daemon::case_action_command(config, w);
+    }
     return usage_error("unknown case command");
   }
   return usage_error("unknown command: " + cmd);

@@ -84,6 +84,20 @@ bool Store::act(std::int64_t case_id, const std::string& expected_status, const 
   });
 }
 
+std::vector<Store::Event> Store::case_events(std::int64_t case_id, const std::string& timezone) {
+  return guarded("read case history", [&] {
+    std::vector<Event> out;
+    pqxx::read_transaction t(*conn_);
+    for (const auto& row : t.exec_params(
+             "SELECT iso8601(at, $2), kind, detail::text FROM case_events WHERE case_id = $1"
+             " ORDER BY id",
+             case_id, timezone)) {
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    }
+    return out;
+  });
+}
+
 std::string Store::first_message_raw(std::int64_t case_id) {
   return guarded("read the case's message", [&] {
     pqxx::read_transaction t(*conn_);

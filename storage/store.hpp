@@ -282,6 +282,14 @@ class Store {
   /// transaction, only if the case is still in `expected_status` (false if it is not).
   bool act(std::int64_t case_id, const std::string& expected_status, const CaseUpdate& update,
            const std::vector<OutboxItem>& mail);
+  /// One row of a case's history.
+  struct Event {
+    std::string at;  ///< ISO 8601 in the registration time zone
+    std::string kind;
+    std::string detail_json;
+  };
+  /// The case's history, oldest first.
+  std::vector<Event> case_events(std::int64_t case_id, const std::string& timezone);
   /// The raw bytes of the message that opened the case (for forwarding it whole).
   std::string first_message_raw(std::int64_t case_id);
   /// Cases by registration number; absent ones are not in the map.
