@@ -172,3 +172,23 @@ TEST(ParseLimits, ConfigSectionSetsEveryLimit) {
       mailgate::daemon::load_config_text(head + "[limits]\nmax_body_bytes = 10\n", "/etc/m.toml"),
       mailgate::daemon::ConfigError);
 }
+
+TEST(ParseLimits, AttachmentBytesMatchTheListedAttachments) {
+  std::string msg =
+      "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\nтекст\r\n--b\r\n"
+      "Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "JVBERi0xLjQ=\r\n--b\r\nContent-Type: text/plain; name=b.txt\r\n"
+      "Content-Disposition: attachment\r\n\r\nfile\r\n--b--\r\n";
+  mm::Message m = mm::parse_message(msg);
+  auto bytes = mm::attachment_bytes(msg);
+  ASSERT_EQ(m.attachments.size(), 2u);
+  ASSERT_EQ(bytes.size(), 2u);
+  EXPECT_EQ(bytes[0], "%PDF-1.4");
+  EXPECT_EQ(m.attachments[0].size, bytes[0].size());
+  EXPECT_EQ(m.attachments[1].filename, "b.txt");
+  EXPECT_EQ(m.attachments[1].size, bytes[1].size());
+  mm::ParseLimits small;
+  small.max_message_bytes = 100000;
+  EXPECT_TRUE(mm::attachment_bytes(msg + std::string(200000, 'x'), small).empty());
+}
