@@ -88,4 +88,12 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace mailgate::mail

@@ -1,6 +1,7 @@
 #pragma once
 /// RFC 5322 / RFC 5321 lexical checks shared by composing and message ids.
 
+#include <string>
 #include <string_view>
 
 namespace mailgate::mail {
@@ -16,5 +17,7 @@ bool is_host_name(std::string_view s);
 bool is_domain_literal(std::string_view s);
 /// ASCII case-insensitive equality.
 bool iequals_ascii(std::string_view a, std::string_view b);
+/// ASCII letters to lower case; other bytes as they are.
+std::string lower_ascii(std::string_view s);
 
 }  // namespace mailgate::mail
