@@ -208,6 +208,9 @@ TEST(Outbox, TwoDaemonsNeverSendTheSameRowTwice) {
   std::size_t rows = 0;
   ASSERT_NO_FATAL_FAILURE(queue_unsent(sb, 150, rows));
   ASSERT_EQ(rows, 300u);
+  // Due only once both daemons are surely up, so that they really compete for the rows
+  // (otherwise a quick first daemon may send everything before the second has started).
+  sb.sql("UPDATE outbox SET next_attempt_at = now() + interval '20 seconds'");
 
   fs::path log_a = sb.dir() / "daemon-a.log";
   fs::path log_b = sb.dir() / "daemon-b.log";
