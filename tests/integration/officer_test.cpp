@@ -301,3 +301,30 @@ TEST(Officer, SpoofedCommandsAreRegisteredFlaggedAndNotObeyed) {
             "1");
   EXPECT_EQ(sent_to(sink(sb), kClient).size(), 1u);
 }
+
+TEST(Officer, AttachmentsOfTheOfficersMailGoToTheClient) {
+  Sandbox sb;
+  Case c = open_case(sb);
+  std::string mail = vouched(sb) +
+                     "From: Исполнитель <officer@sandbox.test>\r\nTo: work@sandbox.test\r\n"
+                     "Subject: Re: " +
+                     c.alert.mail.subject + "\r\nIn-Reply-To: " + c.alert.message_id +
+                     "\r\nMessage-ID: <att1@sandbox.test>\r\nMIME-Version: 1.0\r\n"
+                     "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                     "Content-Type: text/plain; charset=utf-8\r\n\r\nОТВЕТ\r\n"
+                     "Памятка о подарках во вложении.\r\n--b\r\n"
+                     "Content-Type: application/pdf; name=\"pamyatka.pdf\"\r\n"
+                     "Content-Disposition: attachment; filename=\"pamyatka.pdf\"\r\n"
+                     "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQgdGVzdA==\r\n--b--\r\n";
+  mailgate::test::deliver_texts(sb, {mail});
+  run_once(sb);
+  EXPECT_EQ(status(sb, c.regno), "answered");
+  for (const auto& to : {kClient, kSecond}) {
+    auto mine = sent_to(sink(sb), to);
+    ASSERT_EQ(mine.size(), 2u) << to;
+    ASSERT_EQ(mine[1].mail.attachments.size(), 1u) << to;
+    EXPECT_EQ(mine[1].mail.attachments[0].filename, "pamyatka.pdf");
+    EXPECT_EQ(mine[1].mail.attachments[0].size, 13u);  // "%PDF-1.4 test"
+    EXPECT_NE(mine[1].mail.text.find("Памятка о подарках"), std::string::npos);
+  }
+}
