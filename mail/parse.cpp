@@ -66,8 +66,7 @@ std::string normalize_newlines(std::string_view s) {
 
 class MessageBuilder {
  public:
-  MessageBuilder(const MimeTree& tree, Message& msg,
-                 std::vector<std::string>* bytes_out = nullptr)
+  MessageBuilder(const MimeTree& tree, Message& msg, std::vector<std::string>* bytes_out = nullptr)
       : tree_(tree), msg_(msg), bytes_out_(bytes_out) {}
 
   void build() {
