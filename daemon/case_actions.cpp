@@ -15,8 +15,10 @@ templates::LintSettings lint_settings(const Config& c) {
 }
 
 std::vector<std::string> lint_findings(const Config& config, const std::string& text) {
-  auto report = templates::check_plain_language(
-      text, lint_settings(config), templates::parse_cliche_list(templates::shipped_cliche_list()));
+  // Parsed once: the list is compiled in and never changes while the process runs.
+  static const std::vector<std::string> cliches =
+      templates::parse_cliche_list(templates::shipped_cliche_list());
+  auto report = templates::check_plain_language(text, lint_settings(config), cliches);
   std::vector<std::string> out;
   if (!report.readability_ok) {
     out.push_back("Текст трудно читать: удобочитаемость " +

@@ -9,23 +9,18 @@
 namespace mailgate::storage {
 using namespace detail;
 
+// One statement (one round trip): the row and, for a case, its mail_queued event. Used by
+// registration (its hot path), officers' actions and failure alerts alike.
 void queue_in(pqxx::work& w, std::optional<std::int64_t> case_id, const OutboxItem& mail) {
-  auto r = w.exec_params(
-      "INSERT INTO outbox (case_id, kind, channel, recipient, envelope_from, message_id, raw)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+  w.exec_params(
+      "WITH o AS (INSERT INTO outbox (case_id, kind, channel, recipient, envelope_from,"
+      " message_id, raw) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)"
+      " INSERT INTO case_events (case_id, kind, detail)"
+      " SELECT $1, 'mail_queued', jsonb_build_object('outbox', o.id, 'kind', $2::text,"
+      " 'channel', $3::text, 'to', $4::text, 'message_id', $6::text) FROM o"
+      " WHERE $1 IS NOT NULL",
       case_id, mail.kind, mail.channel, clean(mail.recipient), clean(mail.envelope_from),
       clean(mail.message_id), pqxx::binarystring(mail.raw.data(), mail.raw.size()));
-  if (case_id) {
-    w.exec_params(
-        "INSERT INTO case_events (case_id, kind, detail) VALUES ($1, 'mail_queued', $2::jsonb)",
-        *case_id,
-        nlohmann::json{{"outbox", r[0][0].as<std::int64_t>()},
-                       {"kind", mail.kind},
-                       {"channel", mail.channel},
-                       {"to", clean(mail.recipient)},
-                       {"message_id", clean(mail.message_id)}}
-            .dump());
-  }
 }
 
 void Store::queue(std::optional<std::int64_t> case_id, const std::vector<OutboxItem>& mail) {

@@ -255,13 +255,6 @@ void Store::prepare_registration() {
                  " RETURNING address)"
                  " INSERT INTO case_events (case_id, kind, detail)"
                  " SELECT $1, 'channel_removed', jsonb_build_object('address', c.address) FROM c");
-  conn_->prepare("queue_mail",
-                 "WITH o AS (INSERT INTO outbox (case_id, kind, channel, recipient, envelope_from,"
-                 " message_id, raw) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)"
-                 " INSERT INTO case_events (case_id, kind, detail)"
-                 " SELECT $1, 'mail_queued', jsonb_build_object('outbox', o.id, 'kind', $2::text,"
-                 " 'channel', $3::text, 'to', $4::text, 'message_id', $6::text) FROM o"
-                 " WHERE $1 IS NOT NULL");
   conn_->prepare("registration_years",
                  "SELECT extract(year FROM to_timestamp(t::float8) AT TIME ZONE $2)::int"
                  " FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS x(t, ord)"
@@ -415,9 +408,7 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
       if (in.join_case && in.update) apply_case_update(w, reg.case_id, *in.update);
       if (compose) {
         for (const auto& mail : compose(in, reg)) {
-          w.exec_prepared("queue_mail", reg.case_id, mail.kind, mail.channel, clean(mail.recipient),
-                          clean(mail.envelope_from), clean(mail.message_id),
-                          pqxx::binarystring(mail.raw.data(), mail.raw.size()));
+          queue_in(w, reg.case_id, mail);
         }
       }
       out.push_back(reg);
