@@ -5,6 +5,7 @@
 #include "mail/message_id.hpp"
 #include "rules/engine.hpp"
 #include "rules/term.hpp"
+#include "templates/command_help.hpp"
 #include "templates/russian_text.hpp"
 
 namespace mailgate::daemon {
@@ -65,18 +66,7 @@ const Officer* responsible_officer(const Config& config, const std::string& offi
   return config.officers.empty() ? nullptr : &config.officers.front();
 }
 
-std::string command_help() {
-  return "Чтобы ответить клиенту, ответьте на это письмо. В первой строке напишите команду, "
-         "ниже — текст для клиента. Пишите над цитатой, подпись не нужна.\n"
-         "ОТВЕТ — ответ по существу.\n"
-         "УТОЧНЕНИЕ — вопрос клиенту.\n"
-         "ОТКАЗ — отказ; объясните причину в абзаце «Причина:».\n"
-         "ПЕРЕАДРЕСАЦИЯ код органа — переслать в другой орган.\n"
-         "ПЕРЕДАТЬ код сотрудника — передать дело коллеге.\n"
-         "ПРОДЛЕНИЕ дни — продлить срок; ниже напишите причину.\n"
-         "БЕЗ ОТВЕТА причина — аноним, оскорбления, нечитаемое или повтор.\n"
-         "Номер дела уже есть в теме, не удаляйте его.";
-}
+std::string command_help() { return templates::officer_command_help(); }
 
 Outbound::Outbound(const Config& config, const templates::TemplateSet& templates)
     : config_(config), templates_(templates) {}
