@@ -455,6 +455,9 @@ int dispatch(const Args& args) {
   }
   setup_logging(config.log_level);
   if (cmd == "run") {
+    // First of all, so that a stop request during a slow start (rules, templates, a
+    // database that is not up yet) is a clean stop, not a kill.
+    mailgate::daemon::install_signal_handlers();
     bool once = false;
     for (std::size_t i = 1; i < w.size(); ++i) {
       if (w[i] == "--once") {
@@ -466,7 +469,6 @@ int dispatch(const Args& args) {
     auto loaded = load_rules_or_report(config);
     if (!loaded) return 2;
     mailgate::daemon::RulesHolder rules(loaded);
-    mailgate::daemon::install_signal_handlers();
     return mailgate::daemon::run_service(config, once, make_parser(config.limits), rules);
   }
   if (cmd == "migrate") {

@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "mail/digest.hpp"
 
@@ -55,6 +56,14 @@ void decode_status(int status, RunResult& r) {
 }
 
 }  // namespace
+
+bool wait_for_log(const fs::path& log, const std::string& needle, int seconds) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (slurp(log).find(needle) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
 
 fs::path mailgate_binary() { return MAILGATE_BINARY; }
 fs::path source_dir() { return MAILGATE_SOURCE_DIR; }

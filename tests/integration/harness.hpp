@@ -26,6 +26,12 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv,
               const std::map<std::string, std::string>& env = {});
 
+/// Waits until the file (a daemon's log) contains `needle`; false after `seconds`. A test
+/// that signals a daemon waits for its "mailgate starting" line first: a signal that
+/// arrives before the daemon installed its handlers would kill it, which on a loaded
+/// machine is only a slow start, not a bug.
+bool wait_for_log(const std::filesystem::path& log, const std::string& needle, int seconds = 120);
+
 /// A child running in the background (stderr and stdout go to `log_file`).
 class Child {
  public:

@@ -234,6 +234,7 @@ TEST(Intake, WrongPasswordGivesClearErrorNotCrash) {
   // As a daemon it keeps retrying with backoff and stops cleanly on SIGTERM.
   Child daemon({mailgate::test::mailgate_binary().string(), "--config", config.string(), "run"}, {},
                sb.dir() / "retry.log");
+  ASSERT_TRUE(mailgate::test::wait_for_log(sb.dir() / "retry.log", "retrying in"));
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_TRUE(daemon.running()) << "the daemon gave up instead of retrying";
   daemon.signal(SIGTERM);
@@ -250,13 +251,7 @@ TEST(Intake, SigtermStopsADaemonCleanly) {
   Child daemon(sb.mailgate_argv({"run"}), {}, sb.dir() / "daemon.log");
   // Stop it in the middle of its work: once it has registered something (a daemon killed
   // before it installed its handlers would only show a slow start on a loaded machine).
-  auto log = sb.dir() / "daemon.log";
-  for (int i = 0; i < 600 && daemon.running(); ++i) {
-    std::ifstream in(log);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find("registered as") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  ASSERT_TRUE(mailgate::test::wait_for_log(sb.dir() / "daemon.log", "registered as"));
   daemon.signal(SIGTERM);
   auto r = daemon.wait();
   EXPECT_EQ(r.exit_code, 0) << r.out;

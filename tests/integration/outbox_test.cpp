@@ -27,6 +27,7 @@
 namespace fs = std::filesystem;
 using mailgate::test::Child;
 using mailgate::test::Sandbox;
+using mailgate::test::wait_for_log;
 
 namespace {
 
@@ -169,6 +170,8 @@ TEST(Outbox, KillNineWhileSendingLosesNothing) {
 
   // A last daemon, left alone, sends the rest.
   Child last(sb.mailgate_argv({"run"}), {}, sb.dir() / "daemon-last.log");
+  // (The killed ones may have sent everything already: then only the start is awaited.)
+  ASSERT_TRUE(wait_for_log(sb.dir() / "daemon-last.log", "mailgate starting"));
   ASSERT_TRUE(wait_drained(sb, {&last})) << slurp(sb.dir() / "daemon-last.log");
   last.signal(SIGTERM);
   auto r = last.wait();
@@ -216,6 +219,8 @@ TEST(Outbox, TwoDaemonsNeverSendTheSameRowTwice) {
   fs::path log_b = sb.dir() / "daemon-b.log";
   Child a(sb.mailgate_argv({"run"}), {}, log_a);
   Child b(sb.mailgate_argv({"run"}), {}, log_b);
+  ASSERT_TRUE(wait_for_log(log_a, "mailgate starting"));
+  ASSERT_TRUE(wait_for_log(log_b, "mailgate starting"));
   ASSERT_TRUE(wait_drained(sb, {&a, &b})) << slurp(log_a) << slurp(log_b);
   a.signal(SIGTERM);
   b.signal(SIGTERM);

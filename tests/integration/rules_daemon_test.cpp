@@ -13,6 +13,7 @@
 namespace fs = std::filesystem;
 using mailgate::test::Child;
 using mailgate::test::Sandbox;
+using mailgate::test::wait_for_log;
 
 namespace {
 
@@ -28,15 +29,6 @@ std::string message_from(const std::string& address, int n, const std::string& b
          ">\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
          "Content-Transfer-Encoding: 8bit\r\n\r\n" +
          body + "\r\n";
-}
-
-/// Waits until the log contains `needle` (the daemon works asynchronously).
-bool wait_for(const fs::path& log, const std::string& needle, int seconds = 60) {
-  for (int i = 0; i < seconds * 10; ++i) {
-    if (slurp(log).find(needle) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
 }
 
 TEST(RulesDaemon, EveryCaseGetsAnExplainedDecisionAndDeadline) {
@@ -148,24 +140,24 @@ TEST(RulesDaemon, SighupSwapsRulesOnlyWhenValid) {
 
   auto log = sb.dir() / "daemon.log";
   Child daemon(sb.mailgate_argv({"run"}), {}, log);
-  ASSERT_TRUE(wait_for(log, "mailgate starting"));
+  ASSERT_TRUE(wait_for_log(log, "mailgate starting"));
 
   // A broken file: the reload is refused, the daemon goes on with the old rules.
   std::ofstream(rules / "99-local.toml") << "[[rule]]\nid = \"local\"\nfrobnicate = 1\n";
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(wait_for(log, "the old ones stay")) << slurp(log);
+  ASSERT_TRUE(wait_for_log(log, "the old ones stay")) << slurp(log);
   EXPECT_NE(slurp(log).find("99-local.toml:3"), std::string::npos) << slurp(log);
 
   sb.deliver(mailgate::test::write_messages(
       sb.dir() / "a", {message_from("a@x.example", 1, "Прошу разъяснить. Кукушкинслово.")}));
-  ASSERT_TRUE(wait_for(log, "registered as"));
+  ASSERT_TRUE(wait_for_log(log, "registered as"));
 
   // A valid new rule: swapped in, and the next message is judged by it.
   std::ofstream(rules / "99-local.toml")
       << "[[rule]]\nid = \"local\"\ndescription = \"Проверка перезагрузки\"\n"
          "when = { words = [\"кукушкинслово\"] }\nthen = { score = 1 }\n";
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(wait_for(log, "rules and calendar reloaded")) << slurp(log);
+  ASSERT_TRUE(wait_for_log(log, "rules and calendar reloaded")) << slurp(log);
   sb.deliver(mailgate::test::write_messages(
       sb.dir() / "b", {message_from("b@x.example", 2, "Прошу разъяснить. Кукушкинслово.")}));
   for (int i = 0; i < 600 && sb.sql("SELECT count(*) FROM cases")[0][0] != "2"; ++i) {
