@@ -58,8 +58,15 @@ queued=$(q "SELECT count(*) FROM outbox WHERE status = 'pending'")
 psql "$PGURL" -XAtq -F $'\t' -c "SELECT envelope_from, recipient,
   translate(encode(raw, 'base64'), E'\n', '') FROM outbox ORDER BY id" >"$dir/rows.tsv"
 
+# BENCH_OUTBOX_WORKERS: sending threads for the drain (default: the config's, i.e. 4).
+if [[ -n ${BENCH_OUTBOX_WORKERS:-} ]]; then
+  awk -v w="$BENCH_OUTBOX_WORKERS" '{ print } $0 == "[outbox]" { print "workers = " w }' \
+    "$dir/mailgate.toml" >"$dir/send.toml"
+else
+  cp "$dir/mailgate.toml" "$dir/send.toml"
+fi
 start=$(date +%s.%N)
-"$mg" --config "$dir/mailgate.toml" run --once 2>"$dir/run.log"
+"$mg" --config "$dir/send.toml" run --once 2>"$dir/run.log"
 end=$(date +%s.%N)
 sent=$(q "SELECT count(*) FROM outbox WHERE status = 'sent'")
 [[ $sent == "$n" ]] || { echo "expected $n sent rows, got $sent" >&2; tail "$dir/run.log" >&2; exit 1; }

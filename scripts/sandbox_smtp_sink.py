@@ -40,10 +40,11 @@ What it does (the contract tests rely on):
   * Advertises SMTPUTF8, 8BITMIME and AUTH PLAIN/LOGIN with or without TLS
     and accepts any credentials, but never requires AUTH.
   * Every accepted recipient, whatever its domain, is also relayed into the
-    Dovecot mailbox of that address over LMTP, after the files are written
-    and before the 250 reply, so a test that got "250" can read the message
-    back over IMAP at once (login = the full address; the sandbox's own users
-    keep their mailboxes: client1@sandbox.test is IMAP user client1).  A relay
+    Dovecot mailbox of that address over LMTP, after the 250 reply, as a real
+    MTA queues mail: one relay thread, in arrival order, over one kept LMTP
+    connection.  A test that reads the message back over IMAP waits for it to
+    appear (login = the full address; the sandbox's own users keep their
+    mailboxes: client1@sandbox.test is IMAP user client1).  A relay
     failure is logged, not fatal (e.g. a non-ASCII local part: Dovecot 2.3's
     LMTP has no SMTPUTF8; a non-ASCII domain is relayed in its IDNA form).
 """
@@ -57,11 +58,14 @@ import itertools
 import json
 import logging
 import os
+import queue
 import re
 import signal
 import smtplib
 import ssl
 import sys
+import threading
+import time
 
 from aiosmtpd.smtp import SMTP, AuthResult
 
@@ -120,7 +124,8 @@ class SinkHandler:
         self.lmtp_port = lmtp_port
         self.lmtp_port_file = lmtp_port_file
         self.tempfail_path = os.path.join(sink_dir, TEMPFAIL_SEEN)
-        self._relaying = set()  # LMTP relays in flight (kept referenced until done)
+        self._relay_queue = queue.Queue()
+        threading.Thread(target=self._relay_loop, name="lmtp-relay", daemon=True).start()
         try:
             with open(self.tempfail_path, encoding="utf-8") as f:
                 self.tempfail_seen = set(line.rstrip("\n") for line in f if line.strip())
@@ -206,12 +211,48 @@ class SinkHandler:
                 return 0
         return self.lmtp_port
 
-    def _relay(self, n, mail_from, rcpts, content, mail_options):
-        """Blocking LMTP relay; runs in a worker thread."""
-        port = self._lmtp_port()
-        if not port:
-            log.error("LMTP relay of #%d: no LMTP port known", n)
-            return
+    def _relay_loop(self):
+        """The relay thread: messages in arrival order over one kept LMTP connection.
+
+        One connection instead of one per message: the sink is the bottleneck of the
+        outbox benchmark, and a connection per message cost it more than the delivery.
+        """
+        lmtp, lmtp_port, last_used = None, 0, 0.0
+        while True:
+            job = self._relay_queue.get()
+            if job is None:
+                break
+            port = self._lmtp_port()
+            if lmtp is not None and (port != lmtp_port or time.monotonic() - last_used > 2):
+                # Dovecot may have moved, or closed an idle connection: check first,
+                # rather than find out in the middle of a delivery.
+                try:
+                    if port != lmtp_port or lmtp.noop()[0] != 250:
+                        raise smtplib.SMTPException("stale")
+                except Exception:
+                    try:
+                        lmtp.close()
+                    except Exception:
+                        pass
+                    lmtp = None
+            if lmtp is None and port:
+                try:
+                    lmtp, lmtp_port = smtplib.LMTP(self.lmtp_host, port, timeout=30), port
+                except Exception as e:
+                    log.error("LMTP relay of #%d: cannot connect: %r", job[0], e)
+            if lmtp is None:
+                log.error("LMTP relay of #%d: no LMTP connection", job[0])
+            elif not self._relay(lmtp, *job):
+                try:
+                    lmtp.close()
+                except Exception:
+                    pass
+                lmtp = None
+            last_used = time.monotonic()
+            self._relay_queue.task_done()
+
+    def _relay(self, lmtp, n, mail_from, rcpts, content, mail_options):
+        """Relays one message; False if the connection is no longer usable."""
         opts = []
         if any(o.upper() == "BODY=8BITMIME" for o in mail_options) or \
                 re.search(rb"[\x80-\xff]", content):
@@ -229,26 +270,27 @@ class SinkHandler:
                 pass
             mail_from = f"{lp}@{dom}" if lp.isascii() and dom.isascii() else ""
         try:
-            with smtplib.LMTP(self.lmtp_host, port, timeout=30) as lmtp:
-                # One transaction per recipient: LMTP answers DATA once per
-                # recipient and smtplib reads only one reply.
-                for rcpt in rcpts:
-                    to = lmtp_recipient(rcpt)
-                    if to is None:
-                        log.error("LMTP relay of #%d to %s: not possible without "
-                                  "SMTPUTF8 (Dovecot 2.3)", n, rcpt)
-                        continue
-                    try:
-                        lmtp.sendmail(mail_from, [to], content, mail_options=opts)
-                        log.info("relayed #%d over LMTP to %s", n, rcpt)
-                    except smtplib.SMTPRecipientsRefused as e:
-                        log.error("LMTP relay of #%d refused: %r", n, e.recipients)
-                    except smtplib.SMTPResponseException as e:
-                        log.error("LMTP relay of #%d to %s failed: %s %r",
-                                  n, rcpt, e.smtp_code, e.smtp_error)
-                        lmtp.rset()
+            # One transaction per recipient: LMTP answers DATA once per
+            # recipient and smtplib reads only one reply.
+            for rcpt in rcpts:
+                to = lmtp_recipient(rcpt)
+                if to is None:
+                    log.error("LMTP relay of #%d to %s: not possible without "
+                              "SMTPUTF8 (Dovecot 2.3)", n, rcpt)
+                    continue
+                try:
+                    lmtp.sendmail(mail_from, [to], content, mail_options=opts)
+                    log.info("relayed #%d over LMTP to %s", n, rcpt)
+                except smtplib.SMTPRecipientsRefused as e:
+                    log.error("LMTP relay of #%d refused: %r", n, e.recipients)
+                except smtplib.SMTPResponseException as e:
+                    log.error("LMTP relay of #%d to %s failed: %s %r",
+                              n, rcpt, e.smtp_code, e.smtp_error)
+                    lmtp.rset()
+            return True
         except Exception as e:  # relay failure is logged, never fatal
             log.error("LMTP relay of #%d failed: %r", n, e)
+            return False
 
     async def handle_DATA(self, server, session, envelope):
         message_id = message_id_of(envelope.original_content)
@@ -264,12 +306,8 @@ class SinkHandler:
             # Relayed after the reply, as a real MTA queues mail: the 250 means "stored"
             # (N.eml is on disk), and the client is not held up by the LMTP round trip.
             # A reader of a mailbox may wait a moment for the message to appear.
-            loop = asyncio.get_running_loop()
-            future = loop.run_in_executor(
-                None, self._relay, n, envelope.mail_from, relay_to,
-                envelope.original_content, list(envelope.mail_options))
-            self._relaying.add(future)
-            future.add_done_callback(self._relaying.discard)
+            self._relay_queue.put((n, envelope.mail_from, relay_to,
+                                   envelope.original_content, list(envelope.mail_options)))
         return f"250 2.0.0 OK sandbox #{n}"
 
 
