@@ -260,3 +260,39 @@ TEST(Acknowledgement, NoHeaderInjectionWhateverTheClientWrites) {
   EXPECT_NE(acks[0].mail.text.find("Иван"), std::string::npos);
   EXPECT_NE(acks[0].mail.text.find("Вопрос"), std::string::npos) << acks[0].mail.text;
 }
+
+// A rule that says notify = ["officer", "unit_head"] (the shipped "inducement" rule): the
+// head of the unit gets the head alert, the officer the officer alert, the client the
+// acknowledgement; automatic mail never alerts anyone.
+TEST(Acknowledgement, UrgentCaseAlertsTheHeadOfTheUnit) {
+  Sandbox sb;
+  deliver(sb, {client_mail("ivan@example.org", "urgent1@example.org", "Срочно",
+                           "Вчера посетитель предложил вознаграждение за ускорение проверки. "
+                           "Что мне делать?")});
+  auto r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto regno = sb.sql("SELECT regno FROM cases")[0][0];
+  EXPECT_EQ(sb.sql("SELECT urgency FROM cases")[0][0], "urgent");
+  auto all = sink(sb);
+  auto head = sent_to(all, sb.env("HEAD_ADDRESS"));
+  ASSERT_EQ(head.size(), 1u) << r.err;
+  EXPECT_NE(head[0].mail.subject.find("[" + regno + "]"), std::string::npos)
+      << head[0].mail.subject;
+  EXPECT_NE(head[0].mail.subject.find("Новое письмо"), std::string::npos) << head[0].mail.subject;
+  EXPECT_EQ(header(head[0], "Auto-Submitted"), "auto-generated");
+  EXPECT_NE(head[0].mail.text.find("Исполнитель (песочница)"), std::string::npos)
+      << head[0].mail.text;
+  EXPECT_EQ(sent_to(all, sb.env("OFFICER_ADDRESS")).size(), 1u);
+  EXPECT_EQ(sent_to(all, "ivan@example.org").size(), 1u);
+  EXPECT_EQ(sb.sql("SELECT channel FROM outbox WHERE kind = 'head_alert'"),
+            (std::vector<std::vector<std::string>>{{"head"}}));
+
+  // The same words in an auto-reply: registered, flagged, nobody alerted.
+  deliver(sb, {client_mail("robot@example.org", "urgent2@example.org", "Автоответ",
+                           "Вчера посетитель предложил вознаграждение.",
+                           "Auto-Submitted: auto-replied\r\n")});
+  r = sb.mailgate({"run", "--once"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(sb.sql("SELECT count(*) FROM cases")[0][0], "2");
+  EXPECT_EQ(sent_to(sink(sb), sb.env("HEAD_ADDRESS")).size(), 1u);
+}

@@ -255,6 +255,43 @@ TEST(Officer, HandOverAndCloseWithoutAnswer) {
             "no_answer:anonymous");
 }
 
+// 59-FZ art. 11: an obscene, unreadable or repeated appeal is closed without an answer on
+// the merits, and the client is told why on every channel (an anonymous one tells nobody:
+// see above).
+TEST(Officer, ClosingWithoutAnswerNoticesReachBothChannels) {
+  Sandbox sb;
+  const std::vector<std::pair<std::string, std::string>> closings = {
+      {"obscene", "Мы не будем отвечать на ваше письмо по существу"},
+      {"unreadable", "Мы не смогли прочитать ваше письмо"},
+      {"repeat", "Переписка по вашему вопросу закончена"}};
+  int n = 0;
+  for (const auto& [reason, subject] : closings) {
+    SCOPED_TRACE(reason);
+    Case c = open_case(sb, "notice" + std::to_string(++n) + "@example.org");
+    c.alert = sent_to(sink(sb), sb.env("OFFICER_ADDRESS")).back();
+    mailgate::test::deliver_texts(sb, {reply(sb, c, "БЕЗ ОТВЕТА " + reason, vouched(sb))});
+    run_once(sb);
+    EXPECT_EQ(status(sb, c.regno), "closed");
+    EXPECT_EQ(sb.sql("SELECT outcome FROM cases WHERE regno = '" + c.regno + "'")[0][0],
+              "no_answer:" + reason);
+    for (const auto& address : {kClient, kSecond}) {
+      auto notices = with_subject(sent_to(sink(sb), address), subject);
+      ASSERT_EQ(notices.size(), 1u) << address;
+      const Sent& m = notices[0];
+      EXPECT_NE(m.mail.subject.find("[" + c.regno + "]"), std::string::npos) << m.mail.subject;
+      EXPECT_EQ(header(m, "Auto-Submitted"), "auto-generated");
+      EXPECT_EQ(header(m, "In-Reply-To"), "<notice" + std::to_string(n) + "@example.org>");
+      EXPECT_NE(m.mail.text.find(c.regno), std::string::npos) << m.mail.text;
+    }
+    // Recorded on the case with the channel of each delivery.
+    EXPECT_EQ(sb.sql("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id "
+                     "WHERE c.regno = '" +
+                     c.regno + "' AND e.kind = 'mail_sent' AND e.detail->>'kind' = 'notice_" +
+                     reason + "'")[0][0],
+              "2");
+  }
+}
+
 TEST(Officer, UnknownCommandChangesNothing) {
   Sandbox sb;
   Case c = open_case(sb);
