@@ -7,8 +7,9 @@
 # (an acknowledgement and an officer alert per case) wait unsent: real composed mail, as
 # intake queues it, not rows forged in SQL.
 # Measured: one `mailgate run --once` with the normal config, whose intake finds nothing
-# to do, so it is the drain: every row claimed (FOR UPDATE SKIP LOCKED), sent over one
-# STARTTLS connection, recorded and committed durably. Nothing is subtracted (process
+# to do, so it is the drain: [outbox] workers threads (4; BENCH_OUTBOX_WORKERS to change),
+# each claiming one row at a time (FOR UPDATE SKIP LOCKED), sending it over its own kept
+# STARTTLS connection, and recording the outcome durably before the next. Nothing is subtracted (process
 # start, template check, IMAP login and the empty intake pass are included); the rate
 # between the first and the last "sent" log line is printed too, for information.
 # Baseline in the same run: the same N messages (the rows' raw bytes and envelopes) sent
