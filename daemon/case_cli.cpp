@@ -10,6 +10,7 @@
 
 #include "daemon/case_actions.hpp"
 #include "daemon/case_table.hpp"
+#include "daemon/case_words.hpp"
 #include "daemon/officer_command.hpp"
 #include "daemon/outbound.hpp"
 #include "daemon/template_loader.hpp"
@@ -108,7 +109,7 @@ int case_show_command(const Config& config, const std::vector<std::string>& word
   }
   const storage::CaseRef& c = it->second;
   std::cout << "Дело " << c.regno << "\n"
-            << "Статус: " << c.status << "\n"
+            << "Статус: " << status_word(c.status) << " (" << c.status << ")\n"
             << "Клиент: " << (c.client_name.empty() ? "" : c.client_name + " ") << "<"
             << c.client_address << ">\n"
             << "Тема: " << c.subject << "\n"
@@ -133,7 +134,8 @@ int case_show_command(const Config& config, const std::vector<std::string>& word
                  (d[key].is_string() ? d[key].get<std::string>() : d[key].dump());
       }
     }
-    std::cout << "  " << when << "  " << e.kind << (facts.empty() ? "" : "  " + facts) << "\n";
+    std::cout << "  " << when << "  " << event_word(e.kind) << " [" << e.kind << "]"
+              << (facts.empty() ? "" : "  " + facts) << "\n";
   }
   return 0;
 }

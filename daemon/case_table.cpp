@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "daemon/case_words.hpp"
+
 namespace mailgate::daemon {
 namespace {
 
@@ -85,7 +87,8 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
         c.from_name.empty() ? c.from_address : c.from_name + " <" + c.from_address + ">";
     std::string when = c.received_at.substr(0, 16);
     std::replace(when.begin(), when.end(), 'T', ' ');
-    std::string subject = c.status == "registered" ? c.subject : "[" + c.status + "] " + c.subject;
+    std::string subject =
+        c.status == "registered" ? c.subject : "[" + status_word(c.status) + "] " + c.subject;
     std::string urgency = c.urgency == "urgent" ? "срочно" : c.urgency == "normal" ? "обычно" : "—";
     std::string due = c.deadline.empty() ? "—" : c.deadline.substr(0, 16);
     std::replace(due.begin(), due.end(), 'T', ' ');

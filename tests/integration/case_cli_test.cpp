@@ -24,8 +24,10 @@ TEST(CaseCli, ShowListAndActionsWithTheSameGate) {
   r = sb.mailgate({"case", "show", regno});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Дело " + regno), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("registered"), std::string::npos);
-  EXPECT_NE(r.out.find("mail_sent"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Статус: зарегистрировано, ждёт ответа (registered)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("зарегистрировано [registered]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("письмо отправлено [mail_sent]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("second@example.org"), std::string::npos);
 
   auto dir = sb.dir();
