@@ -3,44 +3,60 @@
 #include <algorithm>
 
 namespace mailgate::daemon {
-namespace {
 
-// The pattern as a regular expression over its UTF-8 bytes: literal text escaped, {year}
-// four digits, {seq} and {seq:0N} one or more digits (a padded number may outgrow N).
-std::string pattern_regex(const std::string& pattern) {
-  std::string out;
+// A hand matcher rather than std::regex: the pattern is a few literals and digit runs, and
+// <regex> in a header made every translation unit that includes it slow to build.
+CaseTagFinder::CaseTagFinder(const std::string& pattern) {
+  std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) pieces_.emplace_back(std::move(literal));
+    literal.clear();
+  };
   for (std::size_t i = 0; i < pattern.size();) {
     if (pattern.compare(i, 6, "{year}") == 0) {
-      out += "[0-9]{4}";
+      flush();
+      pieces_.emplace_back(Digits{4, 4});
       i += 6;
       continue;
     }
     if (pattern.compare(i, 4, "{seq") == 0) {
       std::size_t close = pattern.find('}', i);
       if (close != std::string::npos) {
-        out += "[0-9]+";
+        flush();
+        pieces_.emplace_back(Digits{});
         i = close + 1;
         continue;
       }
     }
-    char c = pattern[i++];
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
-    out += c;
+    literal += pattern[i++];
   }
-  return out;
+  flush();
 }
 
-}  // namespace
-
-CaseTagFinder::CaseTagFinder(const std::string& pattern)
-    : tag_("\\[(" + pattern_regex(pattern) + ")\\]") {}
+std::size_t CaseTagFinder::match(std::string_view s, std::size_t at, std::size_t i) const {
+  if (i == pieces_.size()) return at;
+  if (const auto* lit = std::get_if<std::string>(&pieces_[i])) {
+    if (s.substr(at, lit->size()) != *lit) return std::string_view::npos;
+    return match(s, at + lit->size(), i + 1);
+  }
+  const auto& d = std::get<Digits>(pieces_[i]);
+  std::size_t n = 0;
+  while (at + n < s.size() && n < d.max && s[at + n] >= '0' && s[at + n] <= '9') ++n;
+  // Longest first, backing off while the rest does not match (as a regex would).
+  for (; n >= d.min && n > 0; --n) {
+    std::size_t end = match(s, at + n, i + 1);
+    if (end != std::string_view::npos) return end;
+  }
+  return std::string_view::npos;
+}
 
 std::vector<std::string> CaseTagFinder::find(std::string_view subject) const {
   std::vector<std::string> out;
-  std::string s(subject);
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), tag_); it != std::sregex_iterator();
-       ++it) {
-    std::string regno = (*it)[1].str();
+  for (std::size_t open = subject.find('['); open != std::string_view::npos;
+       open = subject.find('[', open + 1)) {
+    std::size_t end = match(subject, open + 1, 0);
+    if (end == std::string_view::npos || end >= subject.size() || subject[end] != ']') continue;
+    std::string regno(subject.substr(open + 1, end - open - 1));
     if (std::find(out.begin(), out.end(), regno) == out.end()) out.push_back(regno);
   }
   return out;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 #include "rules/rule_load.hpp"
 #include "rules/term.hpp"
@@ -20,13 +19,25 @@ rules::SourceFile read_source(const fs::path& path) {
           std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
 }
 
-/// The `*.toml` files of a directory whose names match `pattern`, in name order.
-std::vector<rules::SourceFile> read_dir(const fs::path& dir, const std::regex& pattern) {
+/// "*.toml": a rule file.
+bool is_rule_file(const std::string& name) {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".toml") == 0;
+}
+
+/// "YYYY.toml": a calendar year.
+bool is_year_file(const std::string& name) {
+  return name.size() == 9 && name.compare(4, 5, ".toml") == 0 &&
+         std::all_of(name.begin(), name.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// The files of a directory whose names are `wanted`, in name order.
+std::vector<rules::SourceFile> read_dir(const fs::path& dir,
+                                        bool (*wanted)(const std::string& name)) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw ConfigError(dir.string() + ": no such directory");
   std::vector<fs::path> paths;
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.is_regular_file() && std::regex_match(e.path().filename().string(), pattern)) {
+    if (e.is_regular_file() && wanted(e.path().filename().string())) {
       paths.push_back(e.path());
     }
   }
@@ -59,9 +70,9 @@ struct Sources {
 
 Sources read_sources(const Config& c) {
   Sources s;
-  s.rule_files = read_dir(c.rules.directory, std::regex(R"(.*\.toml)"));
+  s.rule_files = read_dir(c.rules.directory, is_rule_file);
   s.office_hours = read_source(c.rules.calendar_directory / "office_hours.toml");
-  s.years = read_dir(c.rules.calendar_directory, std::regex(R"(\d{4}\.toml)"));
+  s.years = read_dir(c.rules.calendar_directory, is_year_file);
   return s;
 }
 

@@ -3,12 +3,14 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <ctime>
 #include <mutex>
-#include <regex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace mailgate::mail {
 namespace {
@@ -38,6 +40,60 @@ std::uint32_t parse_u32(std::string_view s) {
   std::uint32_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// Reads a server reply left to right (hand-written rather than std::regex, which made
+/// this file by far the slowest of the project to build, and is slow to run besides).
+struct Cursor {
+  std::string_view s;
+  std::size_t at = 0;
+
+  bool literal(std::string_view lit) {
+    if (s.substr(at, lit.size()) != lit) return false;
+    at += lit.size();
+    return true;
+  }
+  /// A run of min..max characters satisfying `ok`; empty optional if shorter.
+  template <class Pred>
+  std::optional<std::string_view> run(std::size_t min, std::size_t max, Pred ok) {
+    std::size_t n = 0;
+    while (at + n < s.size() && n < max && ok(s[at + n])) ++n;
+    if (n < min) return std::nullopt;
+    auto out = s.substr(at, n);
+    at += n;
+    return out;
+  }
+  std::optional<std::string_view> digits(std::size_t min = 1,
+                                         std::size_t max = std::string_view::npos) {
+    return run(min, max, is_digit);
+  }
+};
+
+/// The first number N in `text` written as PREFIX N SUFFIX (e.g. "[UIDNEXT " N "]").
+std::optional<std::uint32_t> number_between(std::string_view text, std::string_view prefix,
+                                            std::string_view suffix) {
+  for (std::size_t p = text.find(prefix); p != std::string_view::npos;
+       p = text.find(prefix, p + 1)) {
+    Cursor c{text, p + prefix.size()};
+    auto n = c.digits();
+    if (n && c.literal(suffix)) return parse_u32(*n);
+  }
+  return std::nullopt;
+}
+
+/// The value after a whole word KEY followed by a space (ESEARCH "COUNT 5", "ALL 1:3,7").
+std::optional<std::string_view> word_value(std::string_view line, std::string_view key,
+                                           bool (*ok)(char)) {
+  for (std::size_t p = line.find(key); p != std::string_view::npos; p = line.find(key, p + 1)) {
+    char before = p == 0 ? ' ' : line[p - 1];
+    if (std::isalnum(static_cast<unsigned char>(before)) || before == '_') continue;
+    Cursor c{line, p + key.size()};
+    if (!c.literal(" ")) continue;
+    if (auto v = c.run(1, std::string_view::npos, ok)) return v;
+  }
+  return std::nullopt;
 }
 
 /// Percent-encodes a mailbox name for the path part of an IMAP URL (RFC 5092).
@@ -168,13 +224,9 @@ MailboxStatus ImapSession::select(const std::string& mailbox) {
   std::string text = impl_->command("SELECT " + quote(encode_mailbox_name(mailbox)));
   impl_->read_only_mailbox.clear();
   MailboxStatus st;
-  static const std::regex uidvalidity(R"(\[UIDVALIDITY (\d+)\])");
-  static const std::regex uidnext(R"(\[UIDNEXT (\d+)\])");
-  static const std::regex exists(R"(\* (\d+) EXISTS)");
-  std::smatch m;
-  if (std::regex_search(text, m, uidvalidity)) st.uidvalidity = parse_u32(m[1].str());
-  if (std::regex_search(text, m, uidnext)) st.uidnext = parse_u32(m[1].str());
-  if (std::regex_search(text, m, exists)) st.exists = parse_u32(m[1].str());
+  if (auto v = number_between(text, "[UIDVALIDITY ", "]")) st.uidvalidity = *v;
+  if (auto v = number_between(text, "[UIDNEXT ", "]")) st.uidnext = *v;
+  if (auto v = number_between(text, "* ", " EXISTS")) st.exists = *v;
   if (st.uidvalidity == 0) {
     throw ImapError(ImapError::Kind::protocol, "IMAP SELECT " + mailbox + ": no UIDVALIDITY");
   }
@@ -211,20 +263,20 @@ std::vector<std::uint32_t> ImapSession::search_all_uids() {
   // ESEARCH (RFC 4731) answers with compact ranges plus a COUNT to check them against;
   // a reply that does not add up is asked for again.
   if (has_capability("ESEARCH")) {
-    static const std::regex count_re(R"(\bCOUNT (\d+))");
-    static const std::regex all_re(R"(\bALL ([0-9:,]+))");
     for (int attempt = 0; attempt < 3; ++attempt) {
       std::string text = impl_->command("UID SEARCH RETURN (COUNT ALL) ALL");
-      std::smatch count;
-      std::smatch all;
       auto line_start = text.find("* ESEARCH");
       if (line_start == std::string::npos) continue;
-      std::string line = text.substr(line_start, text.find('\n', line_start) - line_start);
-      if (!std::regex_search(line, count, count_re)) continue;
-      std::uint32_t n = parse_u32(count[1].str());
+      std::string_view line =
+          std::string_view(text).substr(line_start, text.find('\n', line_start) - line_start);
+      auto count = word_value(line, "COUNT", is_digit);
+      if (!count) continue;
+      std::uint32_t n = parse_u32(*count);
       if (n == 0) return {};
-      if (!std::regex_search(line, all, all_re)) continue;
-      auto uids = expand_set(all[1].str());
+      auto all =
+          word_value(line, "ALL", [](char c) { return is_digit(c) || c == ':' || c == ','; });
+      if (!all) continue;
+      auto uids = expand_set(*all);
       if (uids.size() == n) return uids;
     }
     throw ImapError(ImapError::Kind::protocol, "IMAP UID SEARCH: the reply was cut short 3 times");
@@ -274,24 +326,49 @@ namespace {
 
 void parse_internal_dates(const std::string& text,
                           std::map<std::uint32_t, std::chrono::system_clock::time_point>& out) {
-  static const std::regex line(
-      R"re(UID (\d+) INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)")re");
+  // UID n INTERNALDATE "dd-Mon-yyyy hh:mm:ss +zzzz" (the day may be space-padded).
   static const char* months = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
-    const auto& m = *it;
-    std::tm tm{};
-    tm.tm_mday = std::stoi(m[2].str());
-    const char* pos = std::strstr(months, m[3].str().c_str());
+  auto num = [](std::string_view v) {
+    int n = 0;
+    for (char c : v) n = n * 10 + (c - '0');
+    return n;
+  };
+  const std::string_view all(text);
+  for (std::size_t p = all.find("UID "); p != std::string_view::npos; p = all.find("UID ", p + 1)) {
+    Cursor c{all, p + 4};
+    auto uid = c.digits();
+    if (!uid || !c.literal(" INTERNALDATE \"")) continue;
+    c.literal(" ");
+    auto day = c.digits(1, 2);
+    if (!day || !c.literal("-")) continue;
+    auto mon = c.run(3, 3, [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+    if (!mon || !c.literal("-")) continue;
+    auto year = c.digits(4, 4);
+    if (!year || !c.literal(" ")) continue;
+    auto hh = c.digits(2, 2);
+    if (!hh || !c.literal(":")) continue;
+    auto mm = c.digits(2, 2);
+    if (!mm || !c.literal(":")) continue;
+    auto ss = c.digits(2, 2);
+    if (!ss || !c.literal(" ")) continue;
+    bool minus = c.literal("-");
+    if (!minus && !c.literal("+")) continue;
+    auto zh = c.digits(2, 2);
+    auto zm = zh ? c.digits(2, 2) : std::nullopt;
+    if (!zm || !c.literal("\"")) continue;
+    const char* pos = std::strstr(months, std::string(*mon).c_str());
     if (pos == nullptr) continue;
+    std::tm tm{};
+    tm.tm_mday = num(*day);
     tm.tm_mon = static_cast<int>((pos - months) / 3);
-    tm.tm_year = std::stoi(m[4].str()) - 1900;
-    tm.tm_hour = std::stoi(m[5].str());
-    tm.tm_min = std::stoi(m[6].str());
-    tm.tm_sec = std::stoi(m[7].str());
-    long offset = (std::stol(m[9].str()) * 60 + std::stol(m[10].str())) * 60;
-    if (m[8].str() == "-") offset = -offset;
+    tm.tm_year = num(*year) - 1900;
+    tm.tm_hour = num(*hh);
+    tm.tm_min = num(*mm);
+    tm.tm_sec = num(*ss);
+    long offset = (num(*zh) * 60L + num(*zm)) * 60L;
+    if (minus) offset = -offset;
     auto t = static_cast<std::int64_t>(timegm(&tm)) - offset;
-    out[parse_u32(m[1].str())] = std::chrono::system_clock::time_point(std::chrono::seconds(t));
+    out[parse_u32(*uid)] = std::chrono::system_clock::time_point(std::chrono::seconds(t));
   }
 }
 

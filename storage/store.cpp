@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include <regex>
 #include <set>
 
 #include "storage/migrations.hpp"

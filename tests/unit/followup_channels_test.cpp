@@ -19,6 +19,15 @@ TEST(CaseTags, FindsTagsOfThePattern) {
   CaseTagFinder dotted("ЛО.{seq}/{year}");
   EXPECT_EQ(dotted.find("[ЛО.15/2026]"), std::vector<std::string>{"ЛО.15/2026"});
   EXPECT_TRUE(dotted.find("[ЛОx15/2026]").empty());
+  // A bracket inside junk, a tag cut off at the end, an empty sequence number.
+  EXPECT_EQ(f.find("[[УПК-2026-000001]]"), std::vector<std::string>{"УПК-2026-000001"});
+  EXPECT_TRUE(f.find("[УПК-2026-000001").empty());
+  EXPECT_TRUE(f.find("[УПК-2026-]").empty());
+  EXPECT_TRUE(f.find("[").empty());
+  // A digit run followed by digits of the pattern: backs off as a regular expression would.
+  CaseTagFinder digits_after("N{seq}7");
+  EXPECT_EQ(digits_after.find("[N1237]"), std::vector<std::string>{"N1237"});
+  EXPECT_TRUE(digits_after.find("[N7]").empty());
 }
 
 TEST(CaseTags, TaggedSubject) {
