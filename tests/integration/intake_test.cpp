@@ -94,16 +94,18 @@ TEST(Intake, RegistersCorpusExactlyOnceByteIdentical) {
 TEST(Intake, SurvivesKillNineAtRandomMoments) {
   Sandbox sb;
   std::vector<std::string> texts;
-  for (int i = 0; i < 500; ++i) texts.push_back(mailgate::test::synthetic_message(i));
+  for (int i = 0; i < 300; ++i) texts.push_back(mailgate::test::synthetic_message(i));
   auto files = mailgate::test::write_messages(sb.dir() / "msgs", texts);
   sb.deliver(files);
   auto served = sb.shas("INBOX");
-  ASSERT_EQ(served.size(), 500u);
+  ASSERT_EQ(served.size(), 300u);
 
   std::mt19937 rng(12345);
   std::uniform_int_distribution<int> delay_ms(20, 400);
   int kills = 0;
-  for (int round = 0; round < 300 && sb.count("INBOX") > 0; ++round) {
+  // Up to 60 kills (each at a random moment of a fresh daemon's life: starting, fetching,
+  // registering, moving); what they leave is finished by a clean pass below.
+  for (int round = 0; round < 60 && sb.count("INBOX") > 0; ++round) {
     Child daemon(sb.mailgate_argv({"run"}), {}, sb.dir() / "daemon.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     daemon.signal(SIGKILL);
@@ -116,7 +118,7 @@ TEST(Intake, SurvivesKillNineAtRandomMoments) {
   EXPECT_GT(kills, 0);
 
   EXPECT_EQ(sb.count("INBOX"), 0u);
-  EXPECT_EQ(count_cases(sb), 500u);
+  EXPECT_EQ(count_cases(sb), 300u);
   EXPECT_EQ(registered_shas(sb), served);
   auto moved = sb.shas("Processed");
   auto q = sb.shas("Quarantine");
