@@ -5,15 +5,9 @@
 # same run on the same database: single-row INSERT transactions per second (pgbench), the
 # rate at which this PostgreSQL can make anything durable one commit at a time.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 n=${BENCH_MESSAGES:-2000}
-dir=$(mktemp -d /tmp/mailgate-bench.XXXXXX)
-chmod 755 "$dir"
-trap '"$root/scripts/sandbox" down "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
-
-SANDBOX_PG_FSYNC=on "$root/scripts/sandbox" up "$dir" >/dev/null
-# shellcheck disable=SC1091
-source "$dir/env"
+# shellcheck source=bench/sandbox.sh
+source "$(dirname "$0")/sandbox.sh" intake
 
 /usr/bin/python3 - "$dir/msgs" "$n" <<'PY'
 import os, sys

@@ -16,17 +16,11 @@
 # to the same sink by a minimal /usr/bin/python3 smtplib client over one STARTTLS
 # connection, no database: what this sink can take from one sequential client.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 n=${BENCH_OUTBOX_MESSAGES:-2000}
 (( n >= 2 && n % 2 == 0 )) || { echo "BENCH_OUTBOX_MESSAGES must be even" >&2; exit 2; }
+# shellcheck source=bench/sandbox.sh
+source "$(dirname "$0")/sandbox.sh" outbox
 mg="${MAILGATE_BIN:-$root/build/daemon/mailgate}"
-dir=$(mktemp -d /tmp/mailgate-bench-outbox.XXXXXX)
-chmod 755 "$dir"
-trap '"$root/scripts/sandbox" down "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
-
-SANDBOX_PG_FSYNC=on "$root/scripts/sandbox" up "$dir" >/dev/null
-# shellcheck disable=SC1091
-source "$dir/env"
 
 /usr/bin/python3 - "$dir/msgs" "$((n / 2))" <<'PY'
 import os, sys
