@@ -134,7 +134,15 @@ Sandbox::Sandbox() {
   dir_ = fs::path(MAILGATE_BINARY_DIR) / "test-sandboxes" /
          ("sb-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 1000000));
   fs::create_directories(dir_.parent_path());
-  auto r = run({(source_dir() / "scripts" / "sandbox").string(), "up", dir_.string()});
+  // A template PostgreSQL cluster cached in the build tree: each test's sandbox copies it
+  // instead of running initdb (half the CPU time of `up`, with three tests at a time).
+  // The caller's own SANDBOX_CACHE_DIR, if any, wins.
+  std::map<std::string, std::string> env;
+  if (std::getenv("SANDBOX_CACHE_DIR") == nullptr) {
+    env["SANDBOX_CACHE_DIR"] =
+        (fs::path(MAILGATE_BINARY_DIR) / "test-sandboxes" / ".cache").string();
+  }
+  auto r = run({(source_dir() / "scripts" / "sandbox").string(), "up", dir_.string()}, env);
   if (r.exit_code != 0) {
     throw std::runtime_error("sandbox up failed:\n" + r.out + r.err);
   }
