@@ -6,14 +6,16 @@
 namespace mailgate::daemon {
 namespace {
 
+// The same words as scripts/demo uses for statuses.
+
 using Words = std::pair<std::string_view, std::string_view>;
 
 constexpr std::array kStatuses = {
-    Words{"registered", "зарегистрировано, ждёт ответа"},
-    Words{"answered", "дан ответ"},
-    Words{"refused", "отказано"},
-    Words{"forwarded", "переадресовано"},
-    Words{"waiting_client", "ждём уточнения от клиента"},
+    Words{"registered", "зарегистрировано, ответа ещё нет"},
+    Words{"answered", "ответ дан"},
+    Words{"refused", "отказ"},
+    Words{"forwarded", "переслано в другой орган"},
+    Words{"waiting_client", "ждём ответа клиента"},
     Words{"closed", "закрыто без ответа"},
 };
 

@@ -24,7 +24,7 @@ TEST(CaseCli, ShowListAndActionsWithTheSameGate) {
   r = sb.mailgate({"case", "show", regno});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Дело " + regno), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("Статус: зарегистрировано, ждёт ответа (registered)"), std::string::npos)
+  EXPECT_NE(r.out.find("Статус: зарегистрировано, ответа ещё нет (registered)"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("зарегистрировано [registered]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("письмо отправлено [mail_sent]"), std::string::npos) << r.out;

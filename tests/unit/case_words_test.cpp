@@ -13,7 +13,7 @@ TEST(CaseWords, EveryStatusTheDaemonSetsHasAWord) {
        {"registered", "answered", "refused", "forwarded", "waiting_client", "closed"}) {
     EXPECT_NE(status_word(s), s) << s;
   }
-  EXPECT_EQ(status_word("answered"), "дан ответ");
+  EXPECT_EQ(status_word("answered"), "ответ дан");
   EXPECT_EQ(status_word("something_new"), "something_new");
 }
 
