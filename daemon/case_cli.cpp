@@ -143,7 +143,7 @@ int case_show_command(const Config& config, const std::vector<std::string>& word
 int case_action_command(const Config& config, const std::vector<std::string>& words) {
   const std::string& action = words[1];
   if (words.size() < 3) return usage("case " + action + " needs a REGNO");
-  std::string regno = words[2];
+  const std::string& regno = words[2];
   std::size_t i = 3;
   std::string argument;
   if (needs_argument(action)) {

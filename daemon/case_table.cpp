@@ -109,6 +109,7 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
   };
   line(head);
   std::vector<std::string> rule;
+  rule.reserve(width.size());
   for (auto w : width) rule.emplace_back(w, '-');
   line(rule);
   for (const auto& r : rows) line(r);

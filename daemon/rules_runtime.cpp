@@ -43,6 +43,7 @@ std::vector<rules::SourceFile> read_dir(const fs::path& dir,
   }
   std::sort(paths.begin(), paths.end());
   std::vector<rules::SourceFile> out;
+  out.reserve(paths.size());
   for (const auto& p : paths) out.push_back(read_source(p));
   return out;
 }

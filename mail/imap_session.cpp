@@ -190,7 +190,10 @@ ImapSession::ImapSession(ImapSettings settings) : impl_(std::make_unique<Impl>()
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append_cb);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &impl_->headers);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
-  if (std::getenv("MAILGATE_CURL_VERBOSE") != nullptr) curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+  // Read while setting up a session; nothing in mailgate calls setenv.
+  if (std::getenv("MAILGATE_CURL_VERBOSE") != nullptr) {  // NOLINT(concurrency-mt-unsafe)
+    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+  }
 }
 
 ImapSession::~ImapSession() {

@@ -15,9 +15,9 @@ namespace mailgate::mail {
 /// input can make parsing quadratic or recurse without bound (see docs/ARCHITECTURE.md).
 struct ParseLimits {
   /// A larger message is registered with its header only (Message::oversized).
-  std::size_t max_message_bytes = 25 * 1024 * 1024;
-  std::size_t max_header_bytes = 1024 * 1024;
-  std::size_t max_line_bytes = 1024 * 1024;
+  std::size_t max_message_bytes = std::size_t{25} * 1024 * 1024;
+  std::size_t max_header_bytes = std::size_t{1024} * 1024;
+  std::size_t max_line_bytes = std::size_t{1024} * 1024;
   std::size_t max_depth = 50;
   std::size_t max_parts = 2000;
 };
