@@ -8,16 +8,23 @@
 #include <iostream>
 #include <iterator>
 
-#include "daemon/case_actions.hpp"
-#include "daemon/case_table.hpp"
-#include "daemon/case_words.hpp"
-#include "daemon/officer_command.hpp"
-#include "daemon/outbound.hpp"
+#include "cases/case_actions.hpp"
+#include "cases/case_table.hpp"
+#include "cases/case_words.hpp"
+#include "cases/officer_command.hpp"
+#include "cases/outbound.hpp"
+#include "daemon/case_settings.hpp"
 #include "daemon/template_loader.hpp"
 #include "storage/store.hpp"
 
 namespace mailgate::daemon {
 namespace {
+
+using cases::Action;
+using cases::ActionRequest;
+using cases::CaseState;
+using cases::CommandError;
+using cases::OfficerCommand;
 
 int usage(const std::string& why) {
   std::cerr << "mailgate: " << why << "\n";
@@ -47,7 +54,7 @@ bool needs_argument(const std::string& action) {
   return action == "forward" || action == "transfer" || action == "extend" || action == "close";
 }
 
-bool open_case(const std::string& status) { return open_status(status); }
+bool open_case(const std::string& status) { return cases::open_status(status); }
 
 }  // namespace
 
@@ -91,9 +98,9 @@ int case_list_command(const Config& config, const std::vector<std::string>& word
     shown.push_back(std::move(c));
   }
   if (json) {
-    for (const auto& c : shown) std::cout << case_json(c) << "\n";
+    for (const auto& c : shown) std::cout << cases::case_json(c) << "\n";
   } else {
-    std::cout << case_table(shown);
+    std::cout << cases::case_table(shown);
   }
   return 0;
 }
@@ -109,12 +116,12 @@ int case_show_command(const Config& config, const std::vector<std::string>& word
   }
   const storage::CaseRef& c = it->second;
   std::cout << "Дело " << c.regno << "\n"
-            << "Статус: " << status_word(c.status) << " (" << c.status << ")\n"
+            << "Статус: " << cases::status_word(c.status) << " (" << c.status << ")\n"
             << "Клиент: " << (c.client_name.empty() ? "" : c.client_name + " ") << "<"
             << c.client_address << ">\n"
             << "Тема: " << c.subject << "\n"
-            << "Зарегистрировано: " << long_date_moscow(c.registered_at) << "\n"
-            << "Ответить до: " << (c.deadline ? long_date_moscow(*c.deadline) : "—")
+            << "Зарегистрировано: " << cases::long_date_moscow(c.registered_at) << "\n"
+            << "Ответить до: " << (c.deadline ? cases::long_date_moscow(*c.deadline) : "—")
             << (c.extended_days ? " (продлено на " + std::to_string(*c.extended_days) + " дн.)"
                                 : "")
             << "\n"
@@ -134,7 +141,7 @@ int case_show_command(const Config& config, const std::vector<std::string>& word
                  (d[key].is_string() ? d[key].get<std::string>() : d[key].dump());
       }
     }
-    std::cout << "  " << when << "  " << event_word(e.kind) << " [" << e.kind << "]"
+    std::cout << "  " << when << "  " << cases::event_word(e.kind) << " [" << e.kind << "]"
               << (facts.empty() ? "" : "  " + facts) << "\n";
   }
   return 0;
@@ -179,8 +186,8 @@ int case_action_command(const Config& config, const std::vector<std::string>& wo
   if (officer == nullptr) return usage("--as " + as + ": not a configured officer");
   std::string text = file.empty() ? "" : read_text(file);
   // The same parser as mail: the same rules for what the text must contain.
-  auto parsed =
-      parse_officer_command(std::string(command_word(action)) + " " + argument + "\n" + text);
+  auto parsed = cases::parse_officer_command(std::string(command_word(action)) + " " + argument +
+                                             "\n" + text);
   if (auto* error = std::get_if<CommandError>(&parsed)) {
     std::cerr << "mailgate: " << error->message << "\n";
     return 1;
@@ -193,10 +200,9 @@ int case_action_command(const Config& config, const std::vector<std::string>& wo
     request.attachments.push_back({std::filesystem::path(path).filename().string(),
                                    "application/octet-stream", read_text(path)});
   }
-  auto tmpl = load_templates(config.templates_directory,
-                             {config.min_readability, config.max_sentence_words, config.max_cliches,
-                              config.min_explanation_words});
-  Outbound outbound(config, tmpl);
+  auto tmpl = load_templates(config.templates_directory, lint_settings(config));
+  const cases::Settings settings = case_settings(config);
+  cases::Outbound outbound(settings, tmpl);
   storage::Store store(config.database.url, config.database.password);
   auto found = store.cases_by_regno({regno});
   auto it = found.find(regno);
@@ -206,12 +212,12 @@ int case_action_command(const Config& config, const std::vector<std::string>& wo
   }
   CaseState state;
   state.ref = it->second;
-  state.facts = facts_of(state.ref);
+  state.facts = cases::facts_of(state.ref);
   state.extended_days = state.ref.extended_days;
   if (request.command.action == Action::forward) {
     state.first_message_raw = store.first_message_raw(state.ref.id);
   }
-  ActionPlan plan = plan_action(config, outbound, state, request);
+  cases::ActionPlan plan = cases::plan_action(settings, outbound, state, request);
   if (!plan.accepted) {
     std::cerr << "mailgate: not done: " << plan.problem << "\n";
     // The error mail's findings are for mail; at the console the lint says the same.

@@ -9,10 +9,19 @@
 #include <string_view>
 #include <vector>
 
+#include "cases/settings.hpp"
 #include "mail/imap_session.hpp"
 #include "mail/parse.hpp"
 
 namespace mailgate::daemon {
+
+// The office, its people and the limits on actions are the case workflow's settings
+// (cases/settings.hpp); the configuration holds them under their old names.
+using OfficeConfig = cases::Office;
+using Body = cases::Body;
+using Unit = cases::Unit;
+using Officer = cases::Officer;
+using ActionsConfig = cases::ActionLimits;
 
 struct DatabaseConfig {
   std::string url;       ///< libpq URL, without the password
@@ -42,18 +51,6 @@ struct RulesConfig {
   int history_days = 365;  ///< how far back a sender's earlier messages count
 };
 
-/// The office as clients see it: the address it writes from and the facts every
-/// acknowledgement gives (R12).
-struct OfficeConfig {
-  std::string name = "Управление профилактики коррупционных и иных правонарушений";
-  std::string address;  ///< the e-mail address clients write to and the office sends from
-  std::string phone;
-  std::string reception_address = "г. Санкт-Петербург, Суворовский пр-кт, д. 67";
-  std::string reception_hours =
-      "понедельник–четверг с 9:00 до 18:00, пятница с 9:00 до 17:00, обед с 12:00 до 12:48";
-  std::string message_id_domain;  ///< default: the domain of `address`
-};
-
 /// The SMTP server outgoing mail goes through.
 struct SmtpConfig {
   std::string host;  ///< empty: nothing is sent (outbox rows wait)
@@ -78,42 +75,10 @@ struct OutboxConfig {
   int suppress_failed_days = 60;
 };
 
-/// A competent body cases may be forwarded to (59-FZ art. 8 p. 3).
-struct Body {
-  std::string id;
-  std::string name;
-  std::string address;  ///< postal address
-  std::string phone;
-  std::string email;
-  std::string handles;  ///< what questions it handles, for officers
-};
-
 /// Which mail from an officer address is obeyed (mail/sender_auth.hpp).
 struct OfficerAuthConfig {
   std::vector<std::string> authserv_ids;    ///< Authentication-Results from these count
   std::vector<std::string> trusted_relays;  ///< our MTAs whose Received fields we believe
-};
-
-/// Limits on officers' actions.
-struct ActionsConfig {
-  int max_extension_days = 30;  ///< 59-FZ art. 12 p. 2: by at most 30 days
-  int max_extensions = 1;       ///< ... and once
-  int forward_within_days = 7;  ///< 59-FZ art. 8 p. 3
-};
-
-/// A structural unit of the office.
-struct Unit {
-  std::string id;
-  std::string name;
-  std::string head_email;
-};
-
-/// An officer who answers clients.
-struct Officer {
-  std::string id;
-  std::string name;
-  std::string email;
-  std::string unit;
 };
 
 struct Config {

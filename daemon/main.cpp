@@ -17,12 +17,13 @@
 #include <string>
 #include <vector>
 
+#include "base/iso_time.hpp"
+#include "cases/case_table.hpp"
+#include "cases/clients_csv.hpp"
 #include "daemon/assess.hpp"
 #include "daemon/case_cli.hpp"
-#include "daemon/case_table.hpp"
-#include "daemon/clients_csv.hpp"
+#include "daemon/case_settings.hpp"
 #include "daemon/config.hpp"
-#include "daemon/iso_time.hpp"
 #include "daemon/rules_runtime.hpp"
 #include "daemon/service.hpp"
 #include "daemon/template_loader.hpp"
@@ -203,7 +204,7 @@ int cmd_rules_test(const Args& args) {
   std::chrono::sys_seconds at =
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!at_text.empty()) {
-    auto parsed = mailgate::daemon::parse_iso_time(at_text, offset);
+    auto parsed = mailgate::base::parse_iso_time(at_text, offset);
     if (!parsed) return usage_error("--at: not an ISO 8601 date and time: " + at_text);
     at = *parsed;
   }
@@ -275,7 +276,7 @@ int cmd_calendar_deadline(const Args& args) {
   auto loaded = load_rules_or_report(*config);
   if (!loaded) return 2;
   auto offset = loaded->calendar.utc_offset();
-  auto at = mailgate::daemon::parse_iso_time(from, offset);
+  auto at = mailgate::base::parse_iso_time(from, offset);
   if (!at) return usage_error("--from: not an ISO 8601 date and time: " + from);
   mailgate::rules::Term term;
   try {
@@ -292,9 +293,9 @@ int cmd_calendar_deadline(const Args& args) {
 
 int cmd_clients_import(const Config& config, const std::vector<std::string>& w) {
   if (w.size() != 3) return usage_error("clients import needs one FILE.csv");
-  mailgate::daemon::ClientsCsv csv;
+  mailgate::cases::ClientsCsv csv;
   try {
-    csv = mailgate::daemon::parse_clients_csv(w[2], read_file(w[2]));
+    csv = mailgate::cases::parse_clients_csv(w[2], read_file(w[2]));
   } catch (const std::exception& e) {
     std::cerr << "mailgate: " << e.what() << "\n";
     return 1;
@@ -305,10 +306,6 @@ int cmd_clients_import(const Config& config, const std::vector<std::string>& w) 
   auto n = store.import_clients(csv.rows);
   std::cout << "imported " << n << " client(s), skipped " << csv.problems.size() << " row(s)\n";
   return 0;
-}
-
-mailgate::templates::LintSettings lint_settings(const Config& c) {
-  return {c.min_readability, c.max_sentence_words, c.max_cliches, c.min_explanation_words};
 }
 
 // The thresholds of the config when there is one; the defaults otherwise (a writer can check

@@ -1,5 +1,7 @@
 #include "daemon/outbox_worker.hpp"
 
+#include "daemon/case_settings.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <random>
@@ -31,7 +33,7 @@ std::chrono::seconds retry_delay(const OutboxConfig& config, int attempt, double
 }
 
 OutboxWorker::OutboxWorker(const Config& config, const templates::TemplateSet& templates)
-    : config_(config), outbound_(config, templates) {}
+    : config_(config), workflow_(case_settings(config)), outbound_(workflow_, templates) {}
 
 storage::SendOutcome OutboxWorker::send(const storage::OutboxRow& row) {
   using V = storage::SendOutcome::Verdict;
@@ -65,8 +67,8 @@ storage::SendOutcome OutboxWorker::send(const storage::OutboxRow& row) {
   // The officer hears of it; never the client again on that channel, and never an alert
   // about an alert (that way lies a loop).
   if (to_client && row.case_id && !row.regno.empty()) {
-    if (const Officer* o = responsible_officer(config_, row.officer, row.unit)) {
-      CaseFacts f;
+    if (const Officer* o = cases::responsible_officer(workflow_, row.officer, row.unit)) {
+      cases::CaseFacts f;
       f.regno = row.regno;
       f.registered_at = std::chrono::system_clock::now();
       f.subject = row.subject;

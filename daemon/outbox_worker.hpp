@@ -8,8 +8,9 @@
 #include <cstddef>
 #include <memory>
 
+#include "cases/outbound.hpp"
+#include "cases/settings.hpp"
 #include "daemon/config.hpp"
-#include "daemon/outbound.hpp"
 #include "mail/smtp_session.hpp"
 #include "storage/store.hpp"
 #include "templates/template_set.hpp"
@@ -35,7 +36,8 @@ class OutboxWorker {
   storage::SendOutcome send(const storage::OutboxRow& row);
 
   const Config& config_;
-  Outbound outbound_;
+  cases::Settings workflow_;  ///< before outbound_, which refers to it
+  cases::Outbound outbound_;
   std::unique_ptr<mail::SmtpSession> smtp_;
 };
 

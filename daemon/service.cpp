@@ -1,7 +1,8 @@
 #include "daemon/service.hpp"
 
+#include "cases/correspondence.hpp"
 #include "daemon/assess.hpp"
-#include "daemon/correspondence.hpp"
+#include "daemon/case_settings.hpp"
 #include "daemon/outbox_worker.hpp"
 #include "daemon/template_loader.hpp"
 
@@ -92,6 +93,7 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
   settings.batch_size = config.intake.batch_size;
   settings.max_parse_attempts = config.intake.max_parse_attempts;
   settings.registration = {config.registration.pattern, config.registration.timezone};
+  const cases::Settings workflow = case_settings(config);
 
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<mail::ImapSession> imap;
@@ -163,7 +165,7 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
         imap->connect();
       }
       Assessor assessor(*store, rules, config.mailbox, config.rules.history_days);
-      Correspondence correspondence(*store, config, *tmpl);
+      cases::Correspondence correspondence(*store, workflow, *tmpl);
       auto assess = [&](std::vector<storage::Incoming>& batch) {
         assessor(batch);
         correspondence.prepare(batch);

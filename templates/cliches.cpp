@@ -1,8 +1,10 @@
 #include "templates/cliches.hpp"
 
-#include "templates/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace mailgate::templates {
+
+namespace utf8 = base::utf8;
 namespace {
 
 std::string_view trim(std::string_view s) {

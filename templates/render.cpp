@@ -4,9 +4,11 @@
 
 #include <kainjow/mustache.hpp>
 
-#include "templates/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace mailgate::templates {
+
+namespace utf8 = base::utf8;
 namespace {
 
 namespace mu = kainjow::mustache;

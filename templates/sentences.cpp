@@ -2,9 +2,11 @@
 
 #include <array>
 
-#include "templates/utf8.hpp"
+#include "base/utf8.hpp"
 
 namespace mailgate::templates {
+
+namespace utf8 = base::utf8;
 namespace {
 
 bool is_space(char32_t cp) {

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "daemon/case_table.hpp"
+#include "cases/case_table.hpp"
 
-using mailgate::daemon::case_table;
-using mailgate::daemon::display_width;
+using mailgate::cases::case_table;
+using mailgate::cases::display_width;
 
 TEST(CaseTable, AlignsCyrillicByCharactersNotBytes) {
   mailgate::storage::CaseSummary a;

@@ -1,12 +1,12 @@
 // The console shows statuses and history in Russian: every status the daemon sets and
 // every event kind it records has a word, and an unknown token is shown as it is.
 
-#include "daemon/case_words.hpp"
+#include "cases/case_words.hpp"
 
 #include <gtest/gtest.h>
 
-using mailgate::daemon::event_word;
-using mailgate::daemon::status_word;
+using mailgate::cases::event_word;
+using mailgate::cases::status_word;
 
 TEST(CaseWords, EveryStatusTheDaemonSetsHasAWord) {
   for (const char* s :

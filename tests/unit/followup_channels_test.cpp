@@ -1,11 +1,11 @@
 // Follow-up recognition (case tags, referenced ids) and channel requests in client text.
 #include <gtest/gtest.h>
 
-#include "daemon/channel_requests.hpp"
-#include "daemon/followup.hpp"
+#include "cases/channel_requests.hpp"
+#include "cases/followup.hpp"
 
-using mailgate::daemon::CaseTagFinder;
-using mailgate::daemon::find_channel_requests;
+using mailgate::cases::CaseTagFinder;
+using mailgate::cases::find_channel_requests;
 
 TEST(CaseTags, FindsTagsOfThePattern) {
   CaseTagFinder f("УПК-{year}-{seq:06}");
@@ -41,12 +41,12 @@ TEST(CaseTags, ReferencedIds) {
   mailgate::mail::Message m;
   m.in_reply_to = "<b@x> (comment) <c@x>";
   m.references = {"<a@x>", "<b@x>"};
-  EXPECT_EQ(mailgate::daemon::referenced_ids(m),
+  EXPECT_EQ(mailgate::cases::referenced_ids(m),
             (std::vector<std::string>{"<b@x>", "<c@x>", "<a@x>"}));
 }
 
 TEST(ChannelRequests, LinesAddAndRemove) {
-  auto phrases = mailgate::daemon::default_request_phrases();
+  auto phrases = mailgate::cases::default_request_phrases();
   auto r = find_channel_requests(
       "Добрый день!\nДополнительный канал: Ivan.Petrov@Example.org\n"
       "ДОПОЛНИТЕЛЬНЫЙ КАНАЛ : <second@mail.example>.\n"
@@ -59,14 +59,14 @@ TEST(ChannelRequests, LinesAddAndRemove) {
 TEST(ChannelRequests, PlainRequestsAcrossLineBreaks) {
   auto r =
       find_channel_requests("Прошу продублировать ответ\nна адрес petrov@lenobl.example, спасибо.",
-                            mailgate::daemon::default_request_phrases());
+                            mailgate::cases::default_request_phrases());
   EXPECT_EQ(r.add, std::vector<std::string>{"petrov@lenobl.example"});
   auto custom = find_channel_requests("Копию шлите на a@b.example", {"копию шлите на"});
   EXPECT_EQ(custom.add, std::vector<std::string>{"a@b.example"});
 }
 
 TEST(ChannelRequests, QuotedTextAndJunkAreIgnored) {
-  auto phrases = mailgate::daemon::default_request_phrases();
+  auto phrases = mailgate::cases::default_request_phrases();
   // Our acknowledgement's own instructions, quoted in a reply.
   auto r = find_channel_requests(
       "Спасибо!\n> Дополнительный канал: someone@example.org\n"
@@ -86,12 +86,12 @@ TEST(ChannelRequests, RemoveWinsOverAddInOneMessage) {
 }
 
 TEST(ChannelRequests, PlausibleAddress) {
-  using mailgate::daemon::plausible_address;
+  using mailgate::cases::plausible_address;
   EXPECT_TRUE(plausible_address("a.b+c@mail.example.org"));
   EXPECT_FALSE(plausible_address("a@b"));
   EXPECT_FALSE(plausible_address("a b@c.org"));
   EXPECT_FALSE(plausible_address("a@@c.org"));
   EXPECT_FALSE(plausible_address("адрес@почты.рф"));
   EXPECT_FALSE(plausible_address("a@b..org"));
-  EXPECT_EQ(mailgate::daemon::lower_ru("ДОПОЛНИТЕЛЬНЫЙ Ёж ABC"), "дополнительный ёж abc");
+  EXPECT_EQ(mailgate::cases::lower_ru("ДОПОЛНИТЕЛЬНЫЙ Ёж ABC"), "дополнительный ёж abc");
 }

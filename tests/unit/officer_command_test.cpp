@@ -6,13 +6,13 @@
 #include <tuple>
 #include <vector>
 
-#include "daemon/officer_command.hpp"
+#include "cases/officer_command.hpp"
 
-using mailgate::daemon::Action;
-using mailgate::daemon::CommandError;
-using mailgate::daemon::OfficerCommand;
-using mailgate::daemon::parse_officer_command;
-using mailgate::daemon::strip_quotes_and_signature;
+using mailgate::cases::Action;
+using mailgate::cases::CommandError;
+using mailgate::cases::OfficerCommand;
+using mailgate::cases::parse_officer_command;
+using mailgate::cases::strip_quotes_and_signature;
 
 namespace {
 
@@ -28,7 +28,7 @@ OfficerCommand ok(std::string_view text) {
 std::string err(std::string_view text) {
   auto r = parse_officer_command(text);
   if (const auto* c = std::get_if<OfficerCommand>(&r)) {
-    ADD_FAILURE() << "expected an error, got action " << mailgate::daemon::action_id(c->action)
+    ADD_FAILURE() << "expected an error, got action " << mailgate::cases::action_id(c->action)
                   << " text «" << c->text << "»\nfor:\n"
                   << text;
     return {};
@@ -620,8 +620,8 @@ TEST(OfficerCommandLayout, StripQuotesAndSignatureAlone) {
 }
 
 TEST(OfficerCommandNames, IdsAndCommandWords) {
-  using mailgate::daemon::action_command;
-  using mailgate::daemon::action_id;
+  using mailgate::cases::action_command;
+  using mailgate::cases::action_id;
   EXPECT_EQ(action_id(Action::answer), "answer");
   EXPECT_EQ(action_id(Action::refuse), "refuse");
   EXPECT_EQ(action_id(Action::forward), "forward");

@@ -1,4 +1,4 @@
-#include "daemon/officer_command.hpp"
+#include "cases/officer_command.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,9 +6,9 @@
 #include <optional>
 #include <vector>
 
-#include "daemon/channel_requests.hpp"
+#include "cases/channel_requests.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 using namespace std::string_view_literals;
@@ -820,4 +820,4 @@ std::variant<OfficerCommand, CommandError> parse_officer_command(std::string_vie
   return cmd;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

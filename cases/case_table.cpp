@@ -1,13 +1,13 @@
-#include "daemon/case_table.hpp"
+#include "cases/case_table.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
 
-#include "daemon/case_words.hpp"
+#include "cases/case_words.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 /// Cuts UTF-8 text to at most `width` code points, marking the cut with "…".
@@ -134,4 +134,4 @@ std::string case_json(const storage::CaseSummary& c) {
   return j.dump();
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -6,7 +6,7 @@
 
 #include "storage/store.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 /// Case flags in the officer's words ("автоответ", "ссылается на УПК-2026-000001").
 std::string flag_text(const std::vector<std::string>& flags);
@@ -18,4 +18,4 @@ std::string case_json(const storage::CaseSummary& c);
 /// Cyrillic and Latin, which is what the table shows).
 std::size_t display_width(const std::string& utf8);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

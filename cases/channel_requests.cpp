@@ -1,9 +1,9 @@
-#include "daemon/channel_requests.hpp"
+#include "cases/channel_requests.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -148,4 +148,4 @@ ChannelRequests find_channel_requests(std::string_view text,
   return out;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

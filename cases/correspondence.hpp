@@ -15,20 +15,19 @@
 #include <string>
 #include <vector>
 
-#include "daemon/case_actions.hpp"
-#include "daemon/config.hpp"
-#include "daemon/followup.hpp"
-#include "daemon/outbound.hpp"
+#include "cases/case_actions.hpp"
+#include "cases/followup.hpp"
+#include "cases/outbound.hpp"
 #include "mail/automatic.hpp"
 #include "mail/sender_auth.hpp"
 #include "storage/store.hpp"
 #include "templates/template_set.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 class Correspondence {
  public:
-  Correspondence(storage::Store& store, const Config& config,
+  Correspondence(storage::Store& store, const Settings& settings,
                  const templates::TemplateSet& templates);
 
   /// Marks follow-ups, loop-safety kinds, channels and flags on the parsed messages of the
@@ -57,13 +56,12 @@ class Correspondence {
                   const Plan& plan) const;
 
   storage::Store& store_;
-  const Config& config_;
+  const Settings& settings_;  ///< outlives this object
   Outbound outbound_;
   CaseTagFinder tags_;
   mail::LoopSettings loop_;
-  mail::SenderAuthSettings auth_;
   std::vector<std::string> request_phrases_;
   std::map<std::uint32_t, Plan> plans_;  // by UID, for the batch being registered
 };
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 struct ChannelRequests {
   std::vector<std::string> add;     ///< lower case, each once, in order
@@ -31,4 +31,4 @@ bool plausible_address(std::string_view address);
 /// Lower case for ASCII and Russian Cyrillic in UTF-8 (А-Я, Ё); other bytes unchanged.
 std::string lower_ru(std::string_view s);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -9,12 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/config.hpp"
+#include "cases/settings.hpp"
 #include "mail/compose.hpp"
 #include "storage/store.hpp"
 #include "templates/template_set.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 /// What a mail about a case says about it.
 struct CaseFacts {
@@ -41,18 +41,12 @@ struct StaffRecipient {
   std::string name;
 };
 
-/// The officer a case belongs to: the rules' choice, else the first officer of its unit,
-/// else the first officer configured. Nullptr when none is configured.
-const Officer* responsible_officer(const Config& config, const std::string& officer_id,
-                                   const std::string& unit_id);
-const Unit* find_unit(const Config& config, const std::string& unit_id);
-
 /// The reminder of reply commands every officer alert ends with.
 std::string command_help();
 
 class Outbound {
  public:
-  Outbound(const Config& config, const templates::TemplateSet& templates);
+  Outbound(const Settings& settings, const templates::TemplateSet& templates);
 
   /// `kind` to the client: one mail per channel (the primary first), each its own row.
   std::vector<storage::OutboxItem> to_client(
@@ -75,11 +69,11 @@ class Outbound {
                            const CaseFacts& facts, const nlohmann::json& ctx, bool to_client,
                            const std::vector<mail::OutgoingAttachment>& attachments = {}) const;
 
-  const Config& config_;
+  const Settings& settings_;  ///< outlives this object
   const templates::TemplateSet& templates_;
 };
 
 /// A Russian long date ("28 ноября 2026 г.") of a moment, in Moscow time.
 std::string long_date_moscow(storage::TimePoint at);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

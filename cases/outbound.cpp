@@ -1,6 +1,6 @@
-#include "daemon/outbound.hpp"
+#include "cases/outbound.hpp"
 
-#include "daemon/followup.hpp"
+#include "cases/followup.hpp"
 #include "mail/compose.hpp"
 #include "mail/message_id.hpp"
 #include "rules/engine.hpp"
@@ -8,7 +8,7 @@
 #include "templates/command_help.hpp"
 #include "templates/russian_text.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 // Moscow has kept UTC+3 all year since 2014 (see rules/calendar/office_hours.toml).
@@ -48,28 +48,10 @@ std::string long_date_moscow(storage::TimePoint at) {
   return templates::long_date(int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
 }
 
-const Unit* find_unit(const Config& config, const std::string& unit_id) {
-  for (const auto& u : config.units) {
-    if (u.id == unit_id) return &u;
-  }
-  return nullptr;
-}
-
-const Officer* responsible_officer(const Config& config, const std::string& officer_id,
-                                   const std::string& unit_id) {
-  for (const auto& o : config.officers) {
-    if (!officer_id.empty() && o.id == officer_id) return &o;
-  }
-  for (const auto& o : config.officers) {
-    if (!unit_id.empty() && o.unit == unit_id) return &o;
-  }
-  return config.officers.empty() ? nullptr : &config.officers.front();
-}
-
 std::string command_help() { return templates::officer_command_help(); }
 
-Outbound::Outbound(const Config& config, const templates::TemplateSet& templates)
-    : config_(config), templates_(templates) {}
+Outbound::Outbound(const Settings& settings, const templates::TemplateSet& templates)
+    : settings_(settings), templates_(templates) {}
 
 nlohmann::json Outbound::context(const CaseFacts& f, const nlohmann::json& extra) const {
   std::string summary = one_line(f.subject);
@@ -78,11 +60,11 @@ nlohmann::json Outbound::context(const CaseFacts& f, const nlohmann::json& extra
   for (const auto& c : f.channels) channels.push_back({{"address", c}});
   nlohmann::json ctx = {
       {"office",
-       {{"name", config_.office.name},
-        {"address", config_.office.reception_address},
-        {"hours", config_.office.reception_hours},
-        {"phone", config_.office.phone},
-        {"email", config_.office.address}}},
+       {{"name", settings_.office.name},
+        {"address", settings_.office.reception_address},
+        {"hours", settings_.office.reception_hours},
+        {"phone", settings_.office.phone},
+        {"email", settings_.office.address}}},
       {"case",
        {{"regno", f.regno},
         {"registered_on", long_date_moscow(f.registered_at)},
@@ -106,13 +88,13 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
                                    const std::vector<mail::OutgoingAttachment>& attachments) const {
   templates::RenderedMail r = templates_.render(kind, ctx);
   mail::OutgoingMail m;
-  m.from = {config_.office.name, config_.office.address};
+  m.from = {settings_.office.name, settings_.office.address};
   m.to = {{name, address}};
-  m.reply_to = mail::Address{config_.office.name, config_.office.address};
+  m.reply_to = mail::Address{settings_.office.name, settings_.office.address};
   m.subject = CaseTagFinder::tagged(facts.regno, r.subject);
   m.text = r.text;
   m.html = r.html;
-  m.message_id = mail::make_message_id(facts.regno, config_.office.message_id_domain);
+  m.message_id = mail::make_message_id(facts.regno, settings_.office.message_id_domain);
   if (to_client && !facts.client_message_id.empty()) {
     m.in_reply_to = facts.client_message_id;
     m.references = facts.client_references;
@@ -120,7 +102,7 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
   }
   // RFC 3834: an acknowledgement answers the client's message; the rest we generate.
   m.auto_submitted = kind == "acknowledgement" ? "auto-replied" : "auto-generated";
-  m.extra_headers.push_back({"X-Mailgate-Loop", config_.office.message_id_domain});
+  m.extra_headers.push_back({"X-Mailgate-Loop", settings_.office.message_id_domain});
   m.extra_headers.push_back({"X-Mailgate-Case", facts.regno});
   // Exchange sends no out-of-office reply to mail carrying this.
   m.extra_headers.push_back({"X-Auto-Response-Suppress", "All"});
@@ -131,7 +113,7 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
   item.kind = kind;
   item.channel = channel;
   item.recipient = address;
-  item.envelope_from = config_.office.address;
+  item.envelope_from = settings_.office.address;
   item.message_id = m.message_id;
   item.raw = mail::compose(m);
   return item;
@@ -171,4 +153,4 @@ storage::OutboxItem Outbound::to_staff(const std::string& kind, const CaseFacts&
   return make(kind, to.channel, to.address, to.name, facts, context(facts, staff), false);
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

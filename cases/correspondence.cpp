@@ -1,4 +1,4 @@
-#include "daemon/correspondence.hpp"
+#include "cases/correspondence.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,11 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/channel_requests.hpp"
+#include "cases/channel_requests.hpp"
 #include "mail/message_id.hpp"
 #include "mail/parse.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 std::string lower_ascii(std::string s) {
@@ -51,16 +51,14 @@ std::vector<std::string> reasons_of(const std::string& explanation_json) {
 
 }  // namespace
 
-Correspondence::Correspondence(storage::Store& store, const Config& config,
+Correspondence::Correspondence(storage::Store& store, const Settings& settings,
                                const templates::TemplateSet& templates)
     : store_(store),
-      config_(config),
-      outbound_(config, templates),
-      tags_(config.registration.pattern),
+      settings_(settings),
+      outbound_(settings, templates),
+      tags_(settings.regno_pattern),
       request_phrases_(default_request_phrases()) {
-  loop_.own_domains = {config.office.message_id_domain};
-  auth_.authserv_ids = config.officer_auth.authserv_ids;
-  auth_.trusted_relays = config.officer_auth.trusted_relays;
+  loop_.own_domains = {settings.office.message_id_domain};
 }
 
 void Correspondence::plan_command(storage::Incoming& in, const Officer& officer,
@@ -77,7 +75,7 @@ void Correspondence::plan_command(storage::Incoming& in, const Officer& officer,
   nlohmann::json detail = {{"officer", officer.id}, {"command", true}};
   if (auto* error = std::get_if<CommandError>(&parsed)) {
     spdlog::info("{}: {} sent a command that was not understood", c.regno, officer.id);
-    plan.ready = {command_error_mail(config_, outbound_, state.facts, officer, error->message)};
+    plan.ready = {command_error_mail(outbound_, state.facts, officer, error->message)};
     detail["rejected"] = error->message;
     in.event_detail = detail.dump();
     return;
@@ -88,7 +86,7 @@ void Correspondence::plan_command(storage::Incoming& in, const Officer& officer,
   request.via = "mail";
   request.command_message_id = m.message_id;
   // The officer's attachments go to the client with the text.
-  auto bytes = mail::attachment_bytes(in.raw, config_.limits);
+  auto bytes = mail::attachment_bytes(in.raw, settings_.limits);
   for (std::size_t i = 0; i < m.attachments.size() && i < bytes.size(); ++i) {
     if (m.attachments[i].nested) continue;
     request.attachments.push_back(
@@ -97,7 +95,7 @@ void Correspondence::plan_command(storage::Incoming& in, const Officer& officer,
   if (request.command.action == Action::forward) {
     state.first_message_raw = store_.first_message_raw(c.id);
   }
-  ActionPlan action = plan_action(config_, outbound_, state, request);
+  ActionPlan action = plan_action(settings_, outbound_, state, request);
   plan.ready = std::move(action.mail);
   if (action.accepted) {
     in.update = std::move(action.update);
@@ -122,7 +120,7 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
     if (!in.parsed) continue;
     for (const auto& t : tags_.find(in.parsed->subject)) add_once(regnos, t);
     for (const auto& id : referenced_ids(*in.parsed)) {
-      if (mail::is_our_message_id(id, config_.office.message_id_domain)) add_once(our_ids, id);
+      if (mail::is_our_message_id(id, settings_.office.message_id_domain)) add_once(our_ids, id);
     }
     std::string p = primary_address(*in.parsed);
     if (!p.empty()) add_once(senders, p);
@@ -154,7 +152,7 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
     std::string primary = primary_address(m);
     ChannelRequests requests = find_channel_requests(m.text, request_phrases_);
     std::erase_if(requests.add,
-                  [&](const std::string& a) { return a == lower_ascii(config_.office.address); });
+                  [&](const std::string& a) { return a == lower_ascii(settings_.office.address); });
 
     // A follow-up? Our Message-ID referred to first (it names the exact case), then tags.
     std::optional<storage::CaseRef> candidate;
@@ -173,11 +171,11 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
       }
     }
     const Officer* officer = nullptr;
-    for (const auto& o : config_.officers) {
+    for (const auto& o : settings_.officers) {
       if (!from.empty() && lower_ascii(o.email) == from) officer = &o;
     }
     if (candidate && officer != nullptr && verdict.kind == mail::Automatic::none) {
-      auto vouched = mail::vouch_for_sender(m, from, auth_);
+      auto vouched = mail::vouch_for_sender(m, from, settings_.officer_auth);
       if (vouched.vouched) {
         plan_command(in, *officer, *candidate, plan);
         plans_[in.uid] = std::move(plan);
@@ -216,7 +214,8 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
           in.update = back;
         }
         plan.joined = candidate;
-        if (const Officer* o = responsible_officer(config_, candidate->officer, candidate->unit)) {
+        if (const Officer* o =
+                responsible_officer(settings_, candidate->officer, candidate->unit)) {
           plan.alerts.push_back({"officer", o->email, o->name});
         }
         plans_[in.uid] = std::move(plan);
@@ -262,7 +261,7 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
       in.flags.push_back("no_address");
     } else if (suppressed.count(primary) != 0) {
       in.flags.push_back("ack_suppressed");
-    } else if (acks[primary] >= config_.outbox.acks_per_sender_per_day) {
+    } else if (acks[primary] >= settings_.acks_per_sender_per_day) {
       in.flags.push_back("ack_rate_limited");
     } else {
       plan.acknowledge = !plan.client_channels.empty();
@@ -272,7 +271,7 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
     // Staff alerts: not for automatic mail (it is flagged and listed, not pushed at people).
     if (verdict.kind == mail::Automatic::none) {
       const storage::CaseDecision* d = in.decision ? &*in.decision : nullptr;
-      const Officer* o = responsible_officer(config_, d ? d->officer : "", d ? d->unit : "");
+      const Officer* o = responsible_officer(settings_, d ? d->officer : "", d ? d->unit : "");
       std::set<std::string> alerted;
       if (o != nullptr) {
         plan.alerts.push_back({"officer", o->email, o->name});
@@ -280,12 +279,12 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
       }
       for (const auto& n : d ? d->notify : std::vector<std::string>{}) {
         if (n == "unit_head") {
-          const Unit* u = find_unit(config_, d->unit.empty() && o ? o->unit : d->unit);
+          const Unit* u = find_unit(settings_, d->unit.empty() && o ? o->unit : d->unit);
           if (u != nullptr && !u->head_email.empty() && alerted.insert(u->head_email).second) {
             plan.alerts.push_back({"head", u->head_email, ""});
           }
         } else if (n != "officer") {
-          for (const auto& other : config_.officers) {
+          for (const auto& other : settings_.officers) {
             if (other.id == n && alerted.insert(other.email).second) {
               plan.alerts.push_back({"officer", other.email, other.name});
             }
@@ -366,4 +365,4 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
   return out;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

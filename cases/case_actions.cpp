@@ -1,4 +1,4 @@
-#include "daemon/case_actions.hpp"
+#include "cases/case_actions.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -7,18 +7,14 @@
 #include "templates/plain_language.hpp"
 #include "templates/russian_text.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
-templates::LintSettings lint_settings(const Config& c) {
-  return {c.min_readability, c.max_sentence_words, c.max_cliches, c.min_explanation_words};
-}
-
-std::vector<std::string> lint_findings(const Config& config, const std::string& text) {
+std::vector<std::string> lint_findings(const Settings& settings, const std::string& text) {
   // Parsed once: the list is compiled in and never changes while the process runs.
   static const std::vector<std::string> cliches =
       templates::parse_cliche_list(templates::shipped_cliche_list());
-  auto report = templates::check_plain_language(text, lint_settings(config), cliches);
+  auto report = templates::check_plain_language(text, settings.plain_language, cliches);
   std::vector<std::string> out;
   if (!report.readability_ok) {
     out.push_back("Текст трудно читать: удобочитаемость " +
@@ -87,11 +83,9 @@ bool open_status(const std::string& status) {
   return status == "registered" || status == "waiting_client";
 }
 
-storage::OutboxItem command_error_mail(const Config& config, const Outbound& outbound,
-                                       const CaseFacts& facts, const Officer& officer,
-                                       const std::string& problem,
+storage::OutboxItem command_error_mail(const Outbound& outbound, const CaseFacts& facts,
+                                       const Officer& officer, const std::string& problem,
                                        const std::vector<std::string>& findings) {
-  (void)config;
   return outbound.to_staff("command_error", facts, {"officer", officer.email, officer.name},
                            {{"officer", {{"name", officer.name}, {"email", officer.email}}},
                             {"problem", problem},
@@ -99,7 +93,7 @@ storage::OutboxItem command_error_mail(const Config& config, const Outbound& out
                             {"has_findings", !findings.empty()}});
 }
 
-ActionPlan plan_action(const Config& config, const Outbound& outbound, const CaseState& state,
+ActionPlan plan_action(const Settings& settings, const Outbound& outbound, const CaseState& state,
                        const ActionRequest& request) {
   ActionPlan plan;
   const OfficerCommand& cmd = request.command;
@@ -108,7 +102,7 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
   auto refuse = [&](const std::string& problem, const std::vector<std::string>& findings = {}) {
     plan.accepted = false;
     plan.problem = problem;
-    plan.mail = {command_error_mail(config, outbound, facts, officer, problem, findings)};
+    plan.mail = {command_error_mail(outbound, facts, officer, problem, findings)};
     return plan;
   };
   if (!open_status(state.ref.status)) {
@@ -128,7 +122,7 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
   switch (cmd.action) {
     case Action::answer: {
       // Ordinary answers get the plain-language check as a warning, never held back.
-      warnings = lint_findings(config, cmd.text);
+      warnings = lint_findings(settings, cmd.text);
       client_mail = outbound.to_client("answer", f, text_ctx, request.attachments);
       u.status = "answered";
       u.outcome = "answered";
@@ -138,13 +132,14 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
     }
     case Action::refuse: {
       // R11: the grounds must be readable without opening a legal act.
-      if (templates::only_legal_citations(cmd.grounds, config.min_explanation_words)) {
+      if (templates::only_legal_citations(cmd.grounds,
+                                          settings.plain_language.min_explanation_words)) {
         return refuse(
             "В отказе причина названа только ссылкой на закон. Объясните простыми словами, "
             "почему вопрос не может быть решён. Ссылку на закон можно оставить рядом с "
             "объяснением.");
       }
-      auto findings = lint_findings(config, cmd.text);
+      auto findings = lint_findings(settings, cmd.text);
       if (!findings.empty()) {
         return refuse(
             "Текст отказа не прошёл проверку на понятность. Исправьте его и "
@@ -160,12 +155,12 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
     }
     case Action::forward: {
       const Body* body = nullptr;
-      for (const auto& b : config.bodies) {
+      for (const auto& b : settings.bodies) {
         if (b.id == cmd.argument) body = &b;
       }
       if (body == nullptr) {
         std::string known;
-        for (const auto& b : config.bodies) known += (known.empty() ? "" : ", ") + b.id;
+        for (const auto& b : settings.bodies) known += (known.empty() ? "" : ", ") + b.id;
         return refuse("Не знаю органа с кодом «" + cmd.argument + "». Известные коды: " +
                       (known.empty() ? "справочник органов пуст" : known) + ".");
       }
@@ -190,9 +185,9 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
                                                                  f.registered_at)
                       .count() /
                   24;
-      if (days > config.actions.forward_within_days) {
+      if (days > settings.actions.forward_within_days) {
         warnings.push_back("Переадресация позже " +
-                           templates::days(config.actions.forward_within_days) +
+                           templates::days(settings.actions.forward_within_days) +
                            " со дня регистрации (прошло " + templates::days(days) + ").");
       }
       u.status = "forwarded";
@@ -204,12 +199,12 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
     }
     case Action::transfer: {
       const Officer* to = nullptr;
-      for (const auto& o : config.officers) {
+      for (const auto& o : settings.officers) {
         if (o.id == cmd.argument) to = &o;
       }
       if (to == nullptr) {
         std::string known;
-        for (const auto& o : config.officers) known += (known.empty() ? "" : ", ") + o.id;
+        for (const auto& o : settings.officers) known += (known.empty() ? "" : ", ") + o.id;
         return refuse("Не знаю сотрудника с кодом «" + cmd.argument +
                       "». Известные коды: " + known + ".");
       }
@@ -228,12 +223,12 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
     }
     case Action::extend: {
       int used = state.extended_days ? 1 : 0;
-      if (used >= config.actions.max_extensions) {
+      if (used >= settings.actions.max_extensions) {
         return refuse("Срок по этому делу уже продлевали. Продлить его можно только один раз.");
       }
-      if (cmd.days > config.actions.max_extension_days) {
+      if (cmd.days > settings.actions.max_extension_days) {
         return refuse("Срок можно продлить не больше чем на " +
-                      templates::days(config.actions.max_extension_days) + ".");
+                      templates::days(settings.actions.max_extension_days) + ".");
       }
       if (!f.deadline) return refuse("У дела нет срока ответа, продлевать нечего.");
       auto new_deadline = *f.deadline + std::chrono::hours(24 * cmd.days);
@@ -297,4 +292,4 @@ ActionPlan plan_action(const Config& config, const Outbound& outbound, const Cas
   return plan;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace mailgate::templates::utf8 {
+namespace mailgate::base::utf8 {
 
 /// Decodes the code point at `pos` and advances `pos` past it.
 char32_t next(std::string_view text, std::size_t& pos);
@@ -33,4 +33,4 @@ std::size_t length(std::string_view text);
 /// At most `max_chars` code points of `text`, with "…" appended when it was cut.
 std::string truncate(std::string_view text, std::size_t max_chars);
 
-}  // namespace mailgate::templates::utf8
+}  // namespace mailgate::base::utf8

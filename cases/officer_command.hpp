@@ -39,7 +39,7 @@
 #include <string_view>
 #include <variant>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 enum class Action { answer, refuse, forward, transfer, clarify, extend, close };
 
@@ -73,4 +73,4 @@ std::string_view action_id(Action action);
 /// "ОТВЕТ", "ОТКАЗ", … — the command word an officer writes.
 std::string_view action_command(Action action);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -1,8 +1,8 @@
-#include "daemon/followup.hpp"
+#include "cases/followup.hpp"
 
 #include <algorithm>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 // A hand matcher rather than std::regex: the pattern is a few literals and digit runs, and
 // <regex> in a header made every translation unit that includes it slow to build.
@@ -86,4 +86,4 @@ std::vector<std::string> referenced_ids(const mail::Message& m) {
   return out;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

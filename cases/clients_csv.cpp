@@ -1,13 +1,13 @@
-#include "daemon/clients_csv.hpp"
+#include "cases/clients_csv.hpp"
 
-#include "daemon/channel_requests.hpp"
+#include "cases/channel_requests.hpp"
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <stdexcept>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 /// One CSV record (RFC 4180: quotes, doubled quotes, line breaks inside quotes). `line` is
@@ -185,4 +185,4 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
   return out;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

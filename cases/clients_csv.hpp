@@ -6,7 +6,7 @@
 
 #include "storage/store.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 struct ClientsCsv {
   std::vector<storage::ClientRow> rows;
@@ -21,4 +21,4 @@ struct ClientsCsv {
 /// Throws std::runtime_error ("file:1: ...") when the header itself is unusable.
 ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& text);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -9,7 +9,7 @@
 
 #include "mail/message.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 /// Finds "[REGNO]" tags for a registration-number pattern such as "УПК-{year}-{seq:06}".
 class CaseTagFinder {
@@ -36,4 +36,4 @@ class CaseTagFinder {
 /// In-Reply-To first, then References newest first: the ids a reply refers to.
 std::vector<std::string> referenced_ids(const mail::Message& m);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

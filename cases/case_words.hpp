@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 /// "answered" → "дан ответ"; an unknown status is returned as it is.
 std::string status_word(std::string_view status);
 /// "mail_sent" → "письмо отправлено"; an unknown kind is returned as it is.
 std::string event_word(std::string_view kind);
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -1,9 +1,9 @@
-#include "daemon/case_words.hpp"
+#include "cases/case_words.hpp"
 
 #include <array>
 #include <utility>
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 namespace {
 
 // The same words as scripts/demo uses for statuses.
@@ -50,4 +50,4 @@ std::string find(const std::array<Words, N>& table, std::string_view key) {
 std::string status_word(std::string_view status) { return find(kStatuses, status); }
 std::string event_word(std::string_view kind) { return find(kEvents, kind); }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -10,13 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "daemon/config.hpp"
-#include "daemon/officer_command.hpp"
-#include "daemon/outbound.hpp"
+#include "cases/officer_command.hpp"
+#include "cases/outbound.hpp"
 #include "mail/compose.hpp"
 #include "storage/store.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::cases {
 
 struct ActionRequest {
   OfficerCommand command;
@@ -47,14 +46,13 @@ CaseFacts facts_of(const storage::CaseRef& c);
 /// Statuses in which a case is still open to commands.
 bool open_status(const std::string& status);
 
-ActionPlan plan_action(const Config& config, const Outbound& outbound, const CaseState& state,
+ActionPlan plan_action(const Settings& settings, const Outbound& outbound, const CaseState& state,
                        const ActionRequest& request);
 
 /// The officer's reply for a command that could not even be parsed, or came for a case that
 /// does not accept it.
-storage::OutboxItem command_error_mail(const Config& config, const Outbound& outbound,
-                                       const CaseFacts& facts, const Officer& officer,
-                                       const std::string& problem,
+storage::OutboxItem command_error_mail(const Outbound& outbound, const CaseFacts& facts,
+                                       const Officer& officer, const std::string& problem,
                                        const std::vector<std::string>& findings = {});
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::cases

@@ -1,6 +1,6 @@
-#include "templates/utf8.hpp"
+#include "base/utf8.hpp"
 
-namespace mailgate::templates::utf8 {
+namespace mailgate::base::utf8 {
 
 char32_t next(std::string_view text, std::size_t& pos) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -130,4 +130,4 @@ std::string truncate(std::string_view text, std::size_t max_chars) {
   return std::string(text.substr(0, pos)) + "…";
 }
 
-}  // namespace mailgate::templates::utf8
+}  // namespace mailgate::base::utf8

@@ -1,8 +1,8 @@
-#include "daemon/iso_time.hpp"
+#include "base/iso_time.hpp"
 
 #include <regex>
 
-namespace mailgate::daemon {
+namespace mailgate::base {
 
 std::optional<std::chrono::sys_seconds> parse_iso_time(const std::string& text,
                                                        std::chrono::minutes default_offset) {
@@ -35,4 +35,4 @@ std::optional<std::chrono::sys_seconds> parse_iso_time(const std::string& text,
   return sys_seconds(sys_days(date)) + hours(h) + minutes(mi) + seconds(s) - offset;
 }
 
-}  // namespace mailgate::daemon
+}  // namespace mailgate::base

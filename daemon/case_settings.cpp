@@ -1,0 +1,26 @@
+#include "daemon/case_settings.hpp"
+
+namespace mailgate::daemon {
+
+templates::LintSettings lint_settings(const Config& config) {
+  return {config.min_readability, config.max_sentence_words, config.max_cliches,
+          config.min_explanation_words};
+}
+
+cases::Settings case_settings(const Config& config) {
+  cases::Settings s;
+  s.office = config.office;
+  s.units = config.units;
+  s.officers = config.officers;
+  s.bodies = config.bodies;
+  s.actions = config.actions;
+  s.regno_pattern = config.registration.pattern;
+  s.officer_auth.authserv_ids = config.officer_auth.authserv_ids;
+  s.officer_auth.trusted_relays = config.officer_auth.trusted_relays;
+  s.plain_language = lint_settings(config);
+  s.acks_per_sender_per_day = config.outbox.acks_per_sender_per_day;
+  s.limits = config.limits;
+  return s;
+}
+
+}  // namespace mailgate::daemon
