@@ -58,19 +58,17 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
-}  // namespace
+// Excel in a Russian locale writes ';' between fields, elsewhere ','.
+char separator_of(const std::string& text) {
+  std::string first = text.substr(0, text.find('\n'));
+  return std::count(first.begin(), first.end(), ';') > std::count(first.begin(), first.end(), ',')
+             ? ';'
+             : ',';
+}
 
-ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& input) {
-  std::string text = input;
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // Excel writes a BOM
-  // Excel in a Russian locale writes ';' between fields.
-  std::size_t eol = text.find('\n');
-  std::string first = text.substr(0, eol);
-  char sep =
-      std::count(first.begin(), first.end(), ';') > std::count(first.begin(), first.end(), ',')
-          ? ';'
-          : ',';
-
+// The header row: each column's canonical name (email, full_name, ...).
+std::vector<std::string> read_columns(const std::string& file_name,
+                                      const std::vector<std::string>& header) {
   static const std::map<std::string, std::string> names = {
       {"email", "email"},
       {"e-mail", "email"},
@@ -91,25 +89,21 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
       {"доп_каналы", "additional_channels"},
       {"дополнительные каналы", "additional_channels"},
   };
-  std::size_t pos = 0;
-  int line = 1;
-  auto header = next_record(text, pos, line, sep);
-  if (!header) throw std::runtime_error(file_name + ":1: the file is empty");
+  // Cyrillic lower case: the header names above are already lower case; accept the
+  // common capitalised forms as well.
+  static const std::map<std::string, std::string> capitalised = {
+      {"Адрес", "адрес"},
+      {"Почта", "почта"},
+      {"ФИО", "фио"},
+      {"Должность", "должность"},
+      {"Категория", "категория"},
+      {"Организация", "организация"},
+      {"Подразделение", "подразделение"},
+      {"Дополнительные каналы", "дополнительные каналы"},
+      {"Доп_каналы", "доп_каналы"}};
   std::vector<std::string> columns;
-  for (auto& h : *header) {
+  for (const auto& h : header) {
     std::string key = trim(h);
-    // Cyrillic lower case: the header names above are already lower case; accept the
-    // common capitalised forms as well.
-    static const std::map<std::string, std::string> capitalised = {
-        {"Адрес", "адрес"},
-        {"Почта", "почта"},
-        {"ФИО", "фио"},
-        {"Должность", "должность"},
-        {"Категория", "категория"},
-        {"Организация", "организация"},
-        {"Подразделение", "подразделение"},
-        {"Дополнительные каналы", "дополнительные каналы"},
-        {"Доп_каналы", "доп_каналы"}};
     if (auto c = capitalised.find(key); c != capitalised.end()) key = c->second;
     auto it = names.find(lower_ascii(key));
     if (it == names.end()) {
@@ -122,6 +116,73 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
   if (std::find(columns.begin(), columns.end(), "email") == columns.end()) {
     throw std::runtime_error(file_name + ":1: no email column");
   }
+  return columns;
+}
+
+// Several addresses separated by ";" or spaces (a "," would split the CSV field).
+std::vector<std::string> split_channels(const std::string& v) {
+  std::vector<std::string> out;
+  std::string a;
+  for (char ch : v + " ") {
+    if (ch == ';' || ch == ' ' || ch == '\t') {
+      if (!a.empty()) out.push_back(lower_ascii(a));
+      a.clear();
+    } else {
+      a += ch;
+    }
+  }
+  return out;
+}
+
+storage::ClientRow to_row(const std::vector<std::string>& columns,
+                          const std::vector<std::string>& record) {
+  storage::ClientRow row;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    std::string v = trim(record[i]);
+    const auto& c = columns[i];
+    if (c == "email") row.email = lower_ascii(v);
+    if (c == "full_name") row.full_name = v;
+    if (c == "position") row.position = v;
+    if (c == "position_category") row.position_category = v;
+    if (c == "organisation") row.organisation = v;
+    if (c == "unit") row.unit = v;
+    if (c == "additional_channels") row.additional_channels = split_channels(v);
+  }
+  return row;
+}
+
+// Why a row cannot be imported ("" when it can); `seen` holds the lines of earlier rows.
+std::string row_problem(const std::vector<std::string>& columns,
+                        const std::vector<std::string>& record, const storage::ClientRow& row,
+                        const std::map<std::string, int>& seen) {
+  if (std::any_of(row.additional_channels.begin(), row.additional_channels.end(),
+                  [](const std::string& a) { return !plausible_address(a); })) {
+    auto column = std::find(columns.begin(), columns.end(), "additional_channels");
+    return "additional_channels: not e-mail addresses: \"" +
+           trim(record[std::size_t(column - columns.begin())]) + "\"";
+  }
+  auto at = row.email.find('@');
+  if (row.email.empty() || at == std::string::npos || at == 0 || at + 1 == row.email.size() ||
+      row.email.find_first_of(" ,;<>\"") != std::string::npos) {
+    return "not an e-mail address: \"" + row.email + "\"";
+  }
+  if (auto s = seen.find(row.email); s != seen.end()) {
+    return row.email + " is already on line " + std::to_string(s->second);
+  }
+  return "";
+}
+
+}  // namespace
+
+ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& input) {
+  std::string text = input;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // Excel writes a BOM
+  char sep = separator_of(text);
+  std::size_t pos = 0;
+  int line = 1;
+  auto header = next_record(text, pos, line, sep);
+  if (!header) throw std::runtime_error(file_name + ":1: the file is empty");
+  std::vector<std::string> columns = read_columns(file_name, *header);
 
   ClientsCsv out;
   std::map<std::string, int> seen;
@@ -136,51 +197,13 @@ ClientsCsv parse_clients_csv(const std::string& file_name, const std::string& in
                              " fields, found " + std::to_string(record->size()));
       continue;
     }
-    storage::ClientRow row;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      std::string v = trim((*record)[i]);
-      const auto& c = columns[i];
-      if (c == "email") row.email = lower_ascii(v);
-      if (c == "full_name") row.full_name = v;
-      if (c == "position") row.position = v;
-      if (c == "position_category") row.position_category = v;
-      if (c == "organisation") row.organisation = v;
-      if (c == "unit") row.unit = v;
-      if (c == "additional_channels") {
-        // Several addresses separated by ";" or spaces (a "," would split the CSV field).
-        std::string a;
-        for (char ch : v + " ") {
-          if (ch == ';' || ch == ' ' || ch == '\t') {
-            if (!a.empty()) row.additional_channels.push_back(lower_ascii(a));
-            a.clear();
-          } else {
-            a += ch;
-          }
-        }
-      }
-    }
-    if (std::any_of(row.additional_channels.begin(), row.additional_channels.end(),
-                    [](const std::string& a) { return !plausible_address(a); })) {
-      out.problems.push_back(where + "additional_channels: not e-mail addresses: \"" +
-                             trim((*record)[std::size_t(
-                                 std::find(columns.begin(), columns.end(), "additional_channels") -
-                                 columns.begin())]) +
-                             "\"");
-      continue;
-    }
-    auto at = row.email.find('@');
-    if (row.email.empty() || at == std::string::npos || at == 0 || at + 1 == row.email.size() ||
-        row.email.find_first_of(" ,;<>\"") != std::string::npos) {
-      out.problems.push_back(where + "not an e-mail address: \"" + row.email + "\"");
-      continue;
-    }
-    if (auto s = seen.find(row.email); s != seen.end()) {
-      out.problems.push_back(where + row.email + " is already on line " +
-                             std::to_string(s->second));
+    storage::ClientRow row = to_row(columns, *record);
+    if (std::string problem = row_problem(columns, *record, row, seen); !problem.empty()) {
+      out.problems.push_back(where + problem);
       continue;
     }
     seen[row.email] = record_line;
-    out.rows.push_back(row);
+    out.rows.push_back(std::move(row));
   }
   return out;
 }
