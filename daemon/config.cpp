@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "daemon/config_reader.hpp"
 #include "daemon/template_loader.hpp"
 #include "storage/regno.hpp"
 
@@ -19,132 +20,8 @@ namespace {
 
 const char* const kDefaultConfig = "/etc/mailgate/mailgate.toml";
 
-std::string where(const std::filesystem::path& file, const toml::source_region& src) {
-  std::ostringstream out;
-  out << file.string() << ':' << src.begin.line;
-  return out.str();
-}
-
-/// Reads one table of the file against a declared set of keys. Every key must be declared;
-/// every value is checked where it is read so the error can name its line.
-class TableReader {
- public:
-  TableReader(const std::filesystem::path& file, const toml::table& root, std::string name)
-      : file_(file), name_(std::move(name)) {
-    const toml::node* node = root.get(name_);
-    if (node == nullptr) return;
-    table_ = node->as_table();
-    if (table_ == nullptr) fail(node->source(), name_, "must be a table ([" + name_ + "])");
-  }
-
-  /// One table of an array of tables ([[units]]), named like "units[2]" in errors.
-  TableReader(const std::filesystem::path& file, const toml::table* table, std::string name)
-      : file_(file), name_(std::move(name)), table_(table) {}
-
-  /// A required non-empty string.
-  std::string required(const std::string& key, const toml::source_region& where_missing) {
-    auto v = string(key);
-    if (!v || v->empty()) fail(v ? find(key)->source() : where_missing, key, "is required");
-    return *v;
-  }
-
-  bool present() const { return table_ != nullptr; }
-  /// A key read by hand (not through this reader) is still a known key.
-  void known(const std::string& key) { known_.insert(key); }
-
-  std::optional<std::string> string(const std::string& key) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return std::nullopt;
-    if (!n->is_string()) fail(n->source(), key, "must be a string in quotes");
-    return n->as_string()->get();
-  }
-
-  std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return std::nullopt;
-    if (!n->is_integer()) fail(n->source(), key, "must be a whole number");
-    std::int64_t v = n->as_integer()->get();
-    if (v < min || v > max) {
-      fail(n->source(), key,
-           "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    }
-    return v;
-  }
-
-  /// An array of strings.
-  std::vector<std::string> strings(const std::string& key) {
-    std::vector<std::string> out;
-    const toml::node* n = find(key);
-    if (n == nullptr) return out;
-    const toml::array* a = n->as_array();
-    if (a == nullptr) fail(n->source(), key, "must be a list of strings in quotes");
-    for (const auto& item : *a) {
-      if (!item.is_string()) fail(item.source(), key, "must be a list of strings in quotes");
-      out.push_back(item.as_string()->get());
-    }
-    return out;
-  }
-
-  std::optional<bool> boolean(const std::string& key) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return std::nullopt;
-    if (!n->is_boolean()) fail(n->source(), key, "must be true or false");
-    return n->as_boolean()->get();
-  }
-
-  std::optional<std::string> choice(const std::string& key, const std::set<std::string>& allowed) {
-    auto v = string(key);
-    if (v && allowed.count(*v) == 0) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
-      fail(find(key)->source(), key, "must be one of " + list);
-    }
-    return v;
-  }
-
-  /// A secret given either inline (`key`) or as `key_file`; the file's first line is used.
-  std::optional<std::string> secret(const std::string& key) {
-    auto inline_value = string(key);
-    auto file_key = key + "_file";
-    auto path = string(file_key);
-    if (inline_value && path) {
-      fail(find(file_key)->source(), file_key, "give either " + key + " or " + file_key);
-    }
-    if (inline_value) return inline_value;
-    if (!path || path->empty()) return std::nullopt;
-    std::ifstream in(*path);
-    if (!in) fail(find(file_key)->source(), file_key, "cannot read " + *path);
-    std::string line;
-    std::getline(in, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-    return line;
-  }
-
-  /// After all reads: any key nobody asked for is a typo or a stale setting.
-  void reject_unknown() const {
-    if (table_ == nullptr) return;
-    for (const auto& [k, v] : *table_) {
-      std::string key(k.str());
-      if (known_.count(key) == 0) fail(v.source(), key, "unknown key in [" + name_ + "]");
-    }
-  }
-
-  [[noreturn]] void fail(const toml::source_region& src, const std::string& key,
-                         const std::string& reason) const {
-    throw ConfigError(where(file_, src) + ": " + name_ + "." + key + ": " + reason);
-  }
-
- private:
-  const toml::node* find(const std::string& key) {
-    known_.insert(key);
-    return table_ == nullptr ? nullptr : table_->get(key);
-  }
-
-  const std::filesystem::path& file_;
-  std::string name_;
-  const toml::table* table_ = nullptr;
-  std::set<std::string> known_;
-};
+using config_schema::TableReader;
+using config_schema::where;
 
 }  // namespace
 
@@ -367,15 +244,7 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   tmpl.reject_unknown();
 
   TableReader plain(file, root, "plain_language");
-  if (const toml::node* n = root["plain_language"]["min_readability"].node()) {
-    if (!n->is_number()) plain.fail(n->source(), "min_readability", "must be a number like 40");
-    double v = n->value<double>().value_or(0);
-    if (!(v >= -100 && v <= 206)) {
-      plain.fail(n->source(), "min_readability", "must be between -100 and 206");
-    }
-    c.min_readability = v;
-  }
-  plain.known("min_readability");
+  if (auto v = plain.number("min_readability", -100, 206, "40")) c.min_readability = *v;
   c.max_sentence_words =
       static_cast<std::size_t>(plain.integer("max_sentence_words", 5, 200).value_or(25));
   c.max_cliches = static_cast<std::size_t>(plain.integer("max_cliches", 0, 1000).value_or(0));
@@ -398,36 +267,36 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
       if (!item.is_table()) {
         throw ConfigError(where(file, item.source()) + ": " + label + ": must be a table");
       }
-      TableReader t(file, item.as_table(), label);
-      std::string id = read_one(t, item.source());
+      TableReader t(file, item.as_table(), label, item.source());
+      std::string id = read_one(t);
       if (!ids.insert(id).second) t.fail(item.source(), "id", "\"" + id + "\" is used twice");
       t.reject_unknown();
     }
   };
-  read_array("units", [&](TableReader& t, const toml::source_region& src) {
+  read_array("units", [&](TableReader& t) {
     Unit u;
-    u.id = t.required("id", src);
+    u.id = t.required("id");
     u.name = t.string("name").value_or(u.id);
     u.head_email = t.string("head_email").value_or("");
     c.units.push_back(u);
     return u.id;
   });
-  read_array("officers", [&](TableReader& t, const toml::source_region& src) {
+  read_array("officers", [&](TableReader& t) {
     Officer o;
-    o.id = t.required("id", src);
+    o.id = t.required("id");
     o.name = t.string("name").value_or(o.id);
-    o.email = t.required("email", src);
+    o.email = t.required("email");
     o.unit = t.string("unit").value_or("");
     c.officers.push_back(o);
     return o.id;
   });
-  read_array("bodies", [&](TableReader& t, const toml::source_region& src) {
+  read_array("bodies", [&](TableReader& t) {
     Body b;
-    b.id = t.required("id", src);
-    b.name = t.required("name", src);
+    b.id = t.required("id");
+    b.name = t.required("name");
     b.address = t.string("address").value_or("");
     b.phone = t.string("phone").value_or("");
-    b.email = t.required("email", src);
+    b.email = t.required("email");
     b.handles = t.string("handles").value_or("");
     c.bodies.push_back(b);
     return b.id;
