@@ -1,150 +1,333 @@
 #include "daemon/config.hpp"
 
 #include <toml++/toml.h>
-#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <iterator>
 #include <map>
-#include <set>
 #include <sstream>
 
+#include "daemon/config_schema.hpp"
 #include "daemon/template_loader.hpp"
 #include "storage/regno.hpp"
 
 namespace mailgate::daemon {
 namespace {
 
+using namespace config_schema;  // NOLINT(google-build-using-namespace): the tables' vocabulary
+
 const char* const kDefaultConfig = "/etc/mailgate/mailgate.toml";
 
-std::string where(const std::filesystem::path& file, const toml::source_region& src) {
-  std::ostringstream out;
-  out << file.string() << ':' << src.begin.line;
-  return out.str();
+constexpr std::int64_t kKiB = 1024;
+constexpr std::int64_t kMiB = 1024 * kKiB;
+constexpr std::int64_t kGiB = 1024 * kMiB;
+constexpr std::int64_t kDay = 86400;  // seconds
+
+// --- checks of single values -------------------------------------------------------------------
+
+std::optional<std::string> time_zone_problem(const std::string& tz) {
+  // The non-throwing exists(): a name longer than the file system allows made the other
+  // one throw filesystem_error out of load_config (found by fuzz_config). A NUL would cut
+  // the file name short and let "Europe/Moscow\0junk" pass.
+  std::error_code ec;
+  if (tz.empty() || tz.find("..") != std::string::npos || tz.find('\0') != std::string::npos ||
+      !std::filesystem::exists("/usr/share/zoneinfo/" + tz, ec)) {
+    return "unknown time zone (expected a name like Europe/Moscow)";
+  }
+  return std::nullopt;
 }
 
-/// Reads one table of the file against a declared set of keys. Every key must be declared;
-/// every value is checked where it is read so the error can name its line.
-class TableReader {
- public:
-  TableReader(const std::filesystem::path& file, const toml::table& root, std::string name)
-      : file_(file), name_(std::move(name)) {
-    const toml::node* node = root.get(name_);
-    if (node == nullptr) return;
-    table_ = node->as_table();
-    if (table_ == nullptr) fail(node->source(), name_, "must be a table ([" + name_ + "])");
+std::optional<std::string> address_problem(const std::string& a) {
+  if (a.find('@') == std::string::npos || a.find_first_of(" \t<>\r\n") != std::string::npos) {
+    return "must be an e-mail address like upk@lenreg.ru";
   }
+  return std::nullopt;
+}
 
-  /// One table of an array of tables ([[units]]), named like "units[2]" in errors.
-  TableReader(const std::filesystem::path& file, const toml::table* table, std::string name)
-      : file_(file), name_(std::move(name)), table_(table) {}
+// --- the sections, one table each ---------------------------------------------------------------
+//
+// A line per key, in the order the keys are read: its kind (config_schema.hpp), its name, the
+// field it fills, its check where it has one (a range, the allowed values, a function saying
+// what is wrong) and its default: a value, a function of the keys read before it, or `keep`
+// (the default the struct declares).
 
-  /// A required non-empty string.
-  std::string required(const std::string& key, const toml::source_region& where_missing) {
-    auto v = string(key);
-    if (!v || v->empty()) fail(v ? find(key)->source() : where_missing, key, "is required");
-    return *v;
+Section<Config> imap_section() {
+  using mail::ImapSecurity;
+  using mail::ImapSettings;
+  auto imap = [](auto member) { return in(&Config::imap, member); };
+  auto default_port = [](const Config& c) -> std::int64_t {
+    return c.imap.security == ImapSecurity::imaps ? 993 : 143;
+  };
+  const std::map<std::string, ImapSecurity> securities = {{"imaps", ImapSecurity::imaps},
+                                                          {"starttls", ImapSecurity::starttls},
+                                                          {"plaintext", ImapSecurity::plaintext}};
+  return {
+      .name = "imap",
+      .keys =
+          {
+              required("host", imap(&ImapSettings::host)),
+              choice("security", imap(&ImapSettings::security), securities, ImapSecurity::imaps),
+              whole("port", imap(&ImapSettings::port), {1, 65535}, default_port),
+              text("ca_file", imap(&ImapSettings::ca_file), ""),
+              flag("verify_peer", imap(&ImapSettings::verify_peer), true),
+              required("user", imap(&ImapSettings::user)),
+              secret("password", imap(&ImapSettings::password)),
+              text("mailbox", &Config::mailbox, "INBOX"),
+              text("processed_folder", &Config::processed_folder, "Processed"),
+              text("quarantine_folder", &Config::quarantine_folder, "Quarantine"),
+              whole("connect_timeout", imap(&ImapSettings::connect_timeout), {1, 3600}, 15),
+              whole("timeout", imap(&ImapSettings::timeout), {1, kDay}, 120),
+          },
+      .required = true};
+}
+
+Section<DatabaseConfig> database_section() {
+  return {"database",
+          {
+              required("url", &DatabaseConfig::url),
+              secret("password", &DatabaseConfig::password),
+          }};
+}
+
+Section<IntakeConfig> intake_section() {
+  return {"intake",
+          {
+              whole("poll_interval", &IntakeConfig::poll_interval, {1, kDay}, 30),
+              whole("batch_size", &IntakeConfig::batch_size, {1, 10000}, 100),
+              whole("max_parse_attempts", &IntakeConfig::max_parse_attempts, {1, 100}, 3),
+              whole("max_backoff", &IntakeConfig::max_backoff, {1, kDay}, 600),
+          }};
+}
+
+Section<RegistrationConfig> registration_section() {
+  return {"registration",
+          {
+              text("pattern", &RegistrationConfig::pattern, storage::regno_pattern_problem, keep),
+              text("timezone", &RegistrationConfig::timezone, time_zone_problem, keep),
+          }};
+}
+
+Section<RulesConfig> rules_section() {
+  auto installed = [](const RulesConfig& /*unused*/) { return default_rules_dir().string(); };
+  auto beside = [](const RulesConfig& r) { return (r.directory / "calendar").string(); };
+  return {"rules",
+          {
+              path("directory", &RulesConfig::directory, installed),
+              path("calendar_directory", &RulesConfig::calendar_directory, beside),
+              whole("urgent_score", &RulesConfig::urgent_score, {1, 1000000}, 10),
+              text("default_term", &RulesConfig::default_term, keep),
+              text("urgent_term", &RulesConfig::urgent_term, keep),
+              flag("shift_to_working_day", &RulesConfig::shift_to_working_day, true),
+              whole("history_days", &RulesConfig::history_days, {1, 3660}, 365),
+          }};
+}
+
+Section<mail::ParseLimits> limits_section() {
+  using mail::ParseLimits;
+  return {
+      "limits",
+      {
+          whole("max_message_bytes", &ParseLimits::max_message_bytes, {64 * kKiB, 2 * kGiB}, keep),
+          whole("max_header_bytes", &ParseLimits::max_header_bytes, {kKiB, 64 * kMiB}, keep),
+          whole("max_line_bytes", &ParseLimits::max_line_bytes, {998, 64 * kMiB}, keep),
+          whole("max_mime_depth", &ParseLimits::max_depth, {2, 1000}, keep),
+          whole("max_mime_parts", &ParseLimits::max_parts, {1, 1000000}, keep),
+      }};
+}
+
+Section<OfficeConfig> office_section() {
+  return {"office",
+          {
+              text("name", &OfficeConfig::name, keep),
+              text("address", &OfficeConfig::address, address_problem, keep),
+              text("phone", &OfficeConfig::phone, ""),
+              text("reception_address", &OfficeConfig::reception_address, keep),
+              text("reception_hours", &OfficeConfig::reception_hours, keep),
+              text("message_id_domain", &OfficeConfig::message_id_domain, ""),
+          },
+          [](TableReader& /*unused*/, OfficeConfig& o) {
+            // Our Message-IDs end in the office's own domain unless told otherwise.
+            if (o.message_id_domain.empty() && !o.address.empty()) {
+              o.message_id_domain = o.address.substr(o.address.rfind('@') + 1);
+            }
+          }};
+}
+
+Section<SmtpConfig> smtp_section() {
+  auto default_port = [](const SmtpConfig& s) -> std::int64_t {
+    return s.security == "smtps" ? 465 : 587;
+  };
+  return {"smtp",
+          {
+              text("host", &SmtpConfig::host, ""),
+              choice("security", &SmtpConfig::security, {"smtps", "starttls", "none"}, "starttls"),
+              whole("port", &SmtpConfig::port, {1, 65535}, default_port),
+              text("ca_file", &SmtpConfig::ca_file, ""),
+              text("user", &SmtpConfig::user, ""),
+              secret("password", &SmtpConfig::password),
+              text("helo_name", &SmtpConfig::helo_name, ""),
+              whole("timeout", &SmtpConfig::timeout, {1, 3600}, 60),
+          },
+          [](TableReader& r, SmtpConfig& s) {
+            if (s.security == "none" && !s.host.empty() && s.host != "127.0.0.1" &&
+                s.host != "::1" && s.host != "localhost") {
+              r.fail_at("security",
+                        "\"none\" (no TLS) is allowed only for a server on this machine "
+                        "(127.0.0.1)");
+            }
+          }};
+}
+
+Section<OutboxConfig> outbox_section() {
+  return {
+      "outbox",
+      {
+          whole("poll_interval", &OutboxConfig::poll_interval, {1, 3600}, 5),
+          whole("workers", &OutboxConfig::workers, {1, 64}, 4),
+          whole("max_attempts", &OutboxConfig::max_attempts, {1, 100}, 10),
+          whole("min_backoff", &OutboxConfig::min_backoff, {1, kDay}, 60),
+          whole("max_backoff", &OutboxConfig::max_backoff, {1, 7 * kDay}, 3600),
+          whole("acks_per_sender_per_day", &OutboxConfig::acks_per_sender_per_day, {0, 10000}, 10),
+          whole("suppress_failed_days", &OutboxConfig::suppress_failed_days, {0, 3660}, 60),
+      }};
+}
+
+Section<Config> templates_section() {
+  return {"templates",
+          {
+              {[](TableReader& r, Config& c) {
+                // Unlike the rules' paths, empty means the default too, and the default (the
+                // installed templates) is taken as it is.
+                auto dir = r.string("directory");
+                c.templates_directory =
+                    dir && !dir->empty() ? r.resolve(*dir) : default_templates_dir();
+              }},
+          }};
+}
+
+Section<Config> plain_language_section() {
+  return {"plain_language",
+          {
+              real("min_readability", &Config::min_readability, {-100, 206}, 40),
+              whole("max_sentence_words", &Config::max_sentence_words, {5, 200}, 25),
+              whole("max_cliches", &Config::max_cliches, {0, 1000}, 0),
+              whole("min_explanation_words", &Config::min_explanation_words, {0, 50}, 2),
+          }};
+}
+
+Array<Unit> units_array() {
+  auto id = [](const Unit& u) { return u.id; };
+  return {"units",
+          &Unit::id,
+          {
+              required("id", &Unit::id),
+              text("name", &Unit::name, id),
+              text("head_email", &Unit::head_email, ""),
+          }};
+}
+
+Array<Officer> officers_array() {
+  auto id = [](const Officer& o) { return o.id; };
+  return {"officers",
+          &Officer::id,
+          {
+              required("id", &Officer::id),
+              text("name", &Officer::name, id),
+              required("email", &Officer::email),
+              text("unit", &Officer::unit, ""),
+          }};
+}
+
+Array<Body> bodies_array() {
+  return {"bodies",
+          &Body::id,
+          {
+              required("id", &Body::id),
+              required("name", &Body::name),
+              text("address", &Body::address, ""),
+              text("phone", &Body::phone, ""),
+              required("email", &Body::email),
+              text("handles", &Body::handles, ""),
+          }};
+}
+
+Section<OfficerAuthConfig> officer_auth_section() {
+  return {"officer_auth",
+          {
+              list("authserv_ids", &OfficerAuthConfig::authserv_ids),
+              list("trusted_relays", &OfficerAuthConfig::trusted_relays),
+          }};
+}
+
+Section<ActionsConfig> actions_section() {
+  return {"actions",
+          {
+              whole("max_extension_days", &ActionsConfig::max_extension_days, {1, 365}, 30),
+              whole("max_extensions", &ActionsConfig::max_extensions, {0, 10}, 1),
+              whole("forward_within_days", &ActionsConfig::forward_within_days, {1, 60}, 7),
+          }};
+}
+
+Section<Config> log_section() {
+  return {
+      "log",
+      {
+          choice("level", &Config::log_level, {"trace", "debug", "info", "warn", "error"}, "info"),
+      }};
+}
+
+// --- checks across keys and sections, reported at line 1 ---------------------------------------
+
+void folders_differ(const std::filesystem::path& file, const Config& c) {
+  if (c.processed_folder == c.mailbox || c.quarantine_folder == c.mailbox) {
+    throw ConfigError(file.string() + ":1: imap.processed_folder: must differ from imap.mailbox");
   }
+}
 
-  bool present() const { return table_ != nullptr; }
-  /// A key read by hand (not through this reader) is still a known key.
-  void known(const std::string& key) { known_.insert(key); }
-
-  std::optional<std::string> string(const std::string& key) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return std::nullopt;
-    if (!n->is_string()) fail(n->source(), key, "must be a string in quotes");
-    return n->as_string()->get();
+void sending_needs_address(const std::filesystem::path& file, const Config& c) {
+  if (!c.smtp.host.empty() && c.office.address.empty()) {
+    throw ConfigError(file.string() + ":1: office.address: is required to send mail");
   }
+}
 
-  std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return std::nullopt;
-    if (!n->is_integer()) fail(n->source(), key, "must be a whole number");
-    std::int64_t v = n->as_integer()->get();
-    if (v < min || v > max) {
-      fail(n->source(), key,
-           "must be between " + std::to_string(min) + " and " + std::to_string(max));
+void officers_units_exist(const std::filesystem::path& file, const Config& c) {
+  for (const auto& o : c.officers) {
+    if (!o.unit.empty() && std::none_of(c.units.begin(), c.units.end(),
+                                        [&](const Unit& u) { return u.id == o.unit; })) {
+      throw ConfigError(file.string() + ":1: officers: officer \"" + o.id +
+                        "\" names unknown unit \"" + o.unit + "\"");
     }
-    return v;
   }
+}
 
-  /// An array of strings.
-  std::vector<std::string> strings(const std::string& key) {
-    std::vector<std::string> out;
-    const toml::node* n = find(key);
-    if (n == nullptr) return out;
-    const toml::array* a = n->as_array();
-    if (a == nullptr) fail(n->source(), key, "must be a list of strings in quotes");
-    for (const auto& item : *a) {
-      if (!item.is_string()) fail(item.source(), key, "must be a list of strings in quotes");
-      out.push_back(item.as_string()->get());
-    }
-    return out;
-  }
-
-  std::optional<bool> boolean(const std::string& key) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return std::nullopt;
-    if (!n->is_boolean()) fail(n->source(), key, "must be true or false");
-    return n->as_boolean()->get();
-  }
-
-  std::optional<std::string> choice(const std::string& key, const std::set<std::string>& allowed) {
-    auto v = string(key);
-    if (v && allowed.count(*v) == 0) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
-      fail(find(key)->source(), key, "must be one of " + list);
-    }
-    return v;
-  }
-
-  /// A secret given either inline (`key`) or as `key_file`; the file's first line is used.
-  std::optional<std::string> secret(const std::string& key) {
-    auto inline_value = string(key);
-    auto file_key = key + "_file";
-    auto path = string(file_key);
-    if (inline_value && path) {
-      fail(find(file_key)->source(), file_key, "give either " + key + " or " + file_key);
-    }
-    if (inline_value) return inline_value;
-    if (!path || path->empty()) return std::nullopt;
-    std::ifstream in(*path);
-    if (!in) fail(find(file_key)->source(), file_key, "cannot read " + *path);
-    std::string line;
-    std::getline(in, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-    return line;
-  }
-
-  /// After all reads: any key nobody asked for is a typo or a stale setting.
-  void reject_unknown() const {
-    if (table_ == nullptr) return;
-    for (const auto& [k, v] : *table_) {
-      std::string key(k.str());
-      if (known_.count(key) == 0) fail(v.source(), key, "unknown key in [" + name_ + "]");
-    }
-  }
-
-  [[noreturn]] void fail(const toml::source_region& src, const std::string& key,
-                         const std::string& reason) const {
-    throw ConfigError(where(file_, src) + ": " + name_ + "." + key + ": " + reason);
-  }
-
- private:
-  const toml::node* find(const std::string& key) {
-    known_.insert(key);
-    return table_ == nullptr ? nullptr : table_->get(key);
-  }
-
-  const std::filesystem::path& file_;
-  std::string name_;
-  const toml::table* table_ = nullptr;
-  std::set<std::string> known_;
-};
+/// The file: its sections, and the checks across them, in the order they are read. The
+/// first problem found is the one reported, so the order is part of the behaviour.
+const std::vector<Step>& config_file() {
+  static const std::vector<Step> steps = {
+      section(imap_section()),
+      check(folders_differ),
+      section(database_section(), &Config::database),
+      section(intake_section(), &Config::intake),
+      section(registration_section(), &Config::registration),
+      section(rules_section(), &Config::rules),
+      section(limits_section(), &Config::limits),
+      section(office_section(), &Config::office),
+      section(smtp_section(), &Config::smtp),
+      check(sending_needs_address),
+      section(outbox_section(), &Config::outbox),
+      section(templates_section()),
+      section(plain_language_section()),
+      array(units_array(), &Config::units),
+      array(officers_array(), &Config::officers),
+      array(bodies_array(), &Config::bodies),
+      check(officers_units_exist),
+      section(officer_auth_section(), &Config::officer_auth),
+      section(actions_section(), &Config::actions),
+      section(log_section()),
+  };
+  return steps;
+}
 
 }  // namespace
 
@@ -193,270 +376,7 @@ Config load_config_text(std::string_view text, const std::filesystem::path& file
   } catch (const std::exception& e) {
     throw ConfigError(file.string() + ": cannot read: " + e.what());
   }
-
-  const std::set<std::string> tables = {
-      "imap",         "database", "intake",    "registration",   "rules", "limits",   "office",
-      "smtp",         "outbox",   "templates", "plain_language", "units", "officers", "bodies",
-      "officer_auth", "actions",  "log"};
-  for (const auto& [k, v] : root) {
-    if (tables.count(std::string(k.str())) == 0) {
-      throw ConfigError(where(file, v.source()) + ": " + std::string(k.str()) +
-                        ": unknown section");
-    }
-  }
-
-  Config c;
-  c.file = file;
-
-  TableReader imap(file, root, "imap");
-  if (!imap.present()) throw ConfigError(file.string() + ":1: imap: section [imap] is missing");
-  auto host = imap.string("host");
-  if (!host || host->empty()) throw ConfigError(file.string() + ":1: imap.host: is required");
-  c.imap.host = *host;
-  auto security = imap.choice("security", {"imaps", "starttls", "plaintext"}).value_or("imaps");
-  c.imap.security = security == "imaps"      ? mail::ImapSecurity::imaps
-                    : security == "starttls" ? mail::ImapSecurity::starttls
-                                             : mail::ImapSecurity::plaintext;
-  c.imap.port =
-      static_cast<int>(imap.integer("port", 1, 65535)
-                           .value_or(c.imap.security == mail::ImapSecurity::imaps ? 993 : 143));
-  c.imap.ca_file = imap.string("ca_file").value_or("");
-  c.imap.verify_peer = imap.boolean("verify_peer").value_or(true);
-  auto user = imap.string("user");
-  if (!user || user->empty()) throw ConfigError(file.string() + ":1: imap.user: is required");
-  c.imap.user = *user;
-  c.imap.password = imap.secret("password").value_or("");
-  c.mailbox = imap.string("mailbox").value_or("INBOX");
-  c.processed_folder = imap.string("processed_folder").value_or("Processed");
-  c.quarantine_folder = imap.string("quarantine_folder").value_or("Quarantine");
-  c.imap.connect_timeout =
-      std::chrono::seconds(imap.integer("connect_timeout", 1, 3600).value_or(15));
-  c.imap.timeout = std::chrono::seconds(imap.integer("timeout", 1, 86400).value_or(120));
-  imap.reject_unknown();
-  if (c.processed_folder == c.mailbox || c.quarantine_folder == c.mailbox) {
-    throw ConfigError(file.string() + ":1: imap.processed_folder: must differ from imap.mailbox");
-  }
-
-  TableReader db(file, root, "database");
-  auto url = db.string("url");
-  if (!url || url->empty()) {
-    throw ConfigError(file.string() + ":1: database.url: is required");
-  }
-  c.database.url = *url;
-  c.database.password = db.secret("password").value_or("");
-  db.reject_unknown();
-
-  TableReader intake(file, root, "intake");
-  c.intake.poll_interval =
-      std::chrono::seconds(intake.integer("poll_interval", 1, 86400).value_or(30));
-  c.intake.batch_size =
-      static_cast<std::size_t>(intake.integer("batch_size", 1, 10000).value_or(100));
-  c.intake.max_parse_attempts =
-      static_cast<int>(intake.integer("max_parse_attempts", 1, 100).value_or(3));
-  c.intake.max_backoff =
-      std::chrono::seconds(intake.integer("max_backoff", 1, 86400).value_or(600));
-  intake.reject_unknown();
-
-  TableReader reg(file, root, "registration");
-  if (auto pattern = reg.string("pattern")) {
-    if (auto problem = storage::regno_pattern_problem(*pattern)) {
-      reg.fail(root["registration"]["pattern"].node()->source(), "pattern", *problem);
-    }
-    c.registration.pattern = *pattern;
-  }
-  if (auto tz = reg.string("timezone")) {
-    // The non-throwing exists(): a name longer than the file system allows made the other
-    // one throw filesystem_error out of load_config (found by fuzz_config). A NUL would cut
-    // the file name short and let "Europe/Moscow\0junk" pass.
-    std::error_code ec;
-    if (tz->empty() || tz->find("..") != std::string::npos || tz->find('\0') != std::string::npos ||
-        !std::filesystem::exists("/usr/share/zoneinfo/" + *tz, ec)) {
-      reg.fail(root["registration"]["timezone"].node()->source(), "timezone",
-               "unknown time zone (expected a name like Europe/Moscow)");
-    }
-    c.registration.timezone = *tz;
-  }
-  reg.reject_unknown();
-
-  TableReader rules(file, root, "rules");
-  auto relative = [&](const std::string& p) {
-    std::filesystem::path path(p);
-    return path.is_absolute() ? path : file.parent_path() / path;
-  };
-  c.rules.directory = relative(rules.string("directory").value_or(default_rules_dir().string()));
-  c.rules.calendar_directory = relative(
-      rules.string("calendar_directory").value_or((c.rules.directory / "calendar").string()));
-  c.rules.urgent_score = static_cast<int>(rules.integer("urgent_score", 1, 1000000).value_or(10));
-  c.rules.default_term = rules.string("default_term").value_or(c.rules.default_term);
-  c.rules.urgent_term = rules.string("urgent_term").value_or(c.rules.urgent_term);
-  c.rules.shift_to_working_day = rules.boolean("shift_to_working_day").value_or(true);
-  c.rules.history_days = static_cast<int>(rules.integer("history_days", 1, 3660).value_or(365));
-  rules.reject_unknown();
-
-  TableReader limits(file, root, "limits");
-  auto bytes = [&](const char* key, std::size_t fallback, std::int64_t min, std::int64_t max) {
-    return static_cast<std::size_t>(
-        limits.integer(key, min, max).value_or(static_cast<std::int64_t>(fallback)));
-  };
-  c.limits.max_message_bytes =
-      bytes("max_message_bytes", c.limits.max_message_bytes, 64 * 1024, 2LL << 30);
-  c.limits.max_header_bytes =
-      bytes("max_header_bytes", c.limits.max_header_bytes, 1024, 64 * 1024 * 1024);
-  c.limits.max_line_bytes = bytes("max_line_bytes", c.limits.max_line_bytes, 998, 64 * 1024 * 1024);
-  c.limits.max_depth = bytes("max_mime_depth", c.limits.max_depth, 2, 1000);
-  c.limits.max_parts = bytes("max_mime_parts", c.limits.max_parts, 1, 1000000);
-  limits.reject_unknown();
-
-  TableReader office(file, root, "office");
-  c.office.name = office.string("name").value_or(c.office.name);
-  if (auto a = office.string("address")) {
-    if (a->find('@') == std::string::npos || a->find_first_of(" \t<>\r\n") != std::string::npos) {
-      office.fail(root["office"]["address"].node()->source(), "address",
-                  "must be an e-mail address like upk@lenreg.ru");
-    }
-    c.office.address = *a;
-  }
-  c.office.phone = office.string("phone").value_or("");
-  c.office.reception_address =
-      office.string("reception_address").value_or(c.office.reception_address);
-  c.office.reception_hours = office.string("reception_hours").value_or(c.office.reception_hours);
-  c.office.message_id_domain = office.string("message_id_domain").value_or("");
-  if (c.office.message_id_domain.empty() && !c.office.address.empty()) {
-    c.office.message_id_domain = c.office.address.substr(c.office.address.rfind('@') + 1);
-  }
-  office.reject_unknown();
-
-  TableReader smtp(file, root, "smtp");
-  c.smtp.host = smtp.string("host").value_or("");
-  c.smtp.security = smtp.choice("security", {"smtps", "starttls", "none"}).value_or("starttls");
-  c.smtp.port = static_cast<int>(
-      smtp.integer("port", 1, 65535).value_or(c.smtp.security == "smtps" ? 465 : 587));
-  c.smtp.ca_file = smtp.string("ca_file").value_or("");
-  c.smtp.user = smtp.string("user").value_or("");
-  c.smtp.password = smtp.secret("password").value_or("");
-  c.smtp.helo_name = smtp.string("helo_name").value_or("");
-  c.smtp.timeout = std::chrono::seconds(smtp.integer("timeout", 1, 3600).value_or(60));
-  if (c.smtp.security == "none" && !c.smtp.host.empty() && c.smtp.host != "127.0.0.1" &&
-      c.smtp.host != "::1" && c.smtp.host != "localhost") {
-    smtp.fail(root["smtp"]["security"].node()->source(), "security",
-              "\"none\" (no TLS) is allowed only for a server on this machine (127.0.0.1)");
-  }
-  smtp.reject_unknown();
-  if (!c.smtp.host.empty() && c.office.address.empty()) {
-    throw ConfigError(file.string() + ":1: office.address: is required to send mail");
-  }
-
-  TableReader outbox(file, root, "outbox");
-  c.outbox.poll_interval =
-      std::chrono::seconds(outbox.integer("poll_interval", 1, 3600).value_or(5));
-  c.outbox.workers = static_cast<int>(outbox.integer("workers", 1, 64).value_or(4));
-  c.outbox.max_attempts = static_cast<int>(outbox.integer("max_attempts", 1, 100).value_or(10));
-  c.outbox.min_backoff = std::chrono::seconds(outbox.integer("min_backoff", 1, 86400).value_or(60));
-  c.outbox.max_backoff =
-      std::chrono::seconds(outbox.integer("max_backoff", 1, 7 * 86400).value_or(3600));
-  c.outbox.acks_per_sender_per_day =
-      static_cast<int>(outbox.integer("acks_per_sender_per_day", 0, 10000).value_or(10));
-  c.outbox.suppress_failed_days =
-      static_cast<int>(outbox.integer("suppress_failed_days", 0, 3660).value_or(60));
-  outbox.reject_unknown();
-
-  TableReader tmpl(file, root, "templates");
-  auto templates_dir = tmpl.string("directory");
-  c.templates_directory =
-      templates_dir && !templates_dir->empty() ? relative(*templates_dir) : default_templates_dir();
-  tmpl.reject_unknown();
-
-  TableReader plain(file, root, "plain_language");
-  if (const toml::node* n = root["plain_language"]["min_readability"].node()) {
-    if (!n->is_number()) plain.fail(n->source(), "min_readability", "must be a number like 40");
-    double v = n->value<double>().value_or(0);
-    if (!(v >= -100 && v <= 206)) {
-      plain.fail(n->source(), "min_readability", "must be between -100 and 206");
-    }
-    c.min_readability = v;
-  }
-  plain.known("min_readability");
-  c.max_sentence_words =
-      static_cast<std::size_t>(plain.integer("max_sentence_words", 5, 200).value_or(25));
-  c.max_cliches = static_cast<std::size_t>(plain.integer("max_cliches", 0, 1000).value_or(0));
-  c.min_explanation_words =
-      static_cast<std::size_t>(plain.integer("min_explanation_words", 0, 50).value_or(2));
-  plain.reject_unknown();
-
-  auto read_array = [&](const char* name, auto&& read_one) {
-    const toml::node* node = root.get(name);
-    if (node == nullptr) return;
-    const toml::array* array = node->as_array();
-    if (array == nullptr) {
-      throw ConfigError(where(file, node->source()) + ": " + name +
-                        ": must be an array of tables ([[" + name + "]])");
-    }
-    std::set<std::string> ids;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const toml::node& item = *array->get(i);
-      std::string label = std::string(name) + "[" + std::to_string(i) + "]";
-      if (!item.is_table()) {
-        throw ConfigError(where(file, item.source()) + ": " + label + ": must be a table");
-      }
-      TableReader t(file, item.as_table(), label);
-      std::string id = read_one(t, item.source());
-      if (!ids.insert(id).second) t.fail(item.source(), "id", "\"" + id + "\" is used twice");
-      t.reject_unknown();
-    }
-  };
-  read_array("units", [&](TableReader& t, const toml::source_region& src) {
-    Unit u;
-    u.id = t.required("id", src);
-    u.name = t.string("name").value_or(u.id);
-    u.head_email = t.string("head_email").value_or("");
-    c.units.push_back(u);
-    return u.id;
-  });
-  read_array("officers", [&](TableReader& t, const toml::source_region& src) {
-    Officer o;
-    o.id = t.required("id", src);
-    o.name = t.string("name").value_or(o.id);
-    o.email = t.required("email", src);
-    o.unit = t.string("unit").value_or("");
-    c.officers.push_back(o);
-    return o.id;
-  });
-  read_array("bodies", [&](TableReader& t, const toml::source_region& src) {
-    Body b;
-    b.id = t.required("id", src);
-    b.name = t.required("name", src);
-    b.address = t.string("address").value_or("");
-    b.phone = t.string("phone").value_or("");
-    b.email = t.required("email", src);
-    b.handles = t.string("handles").value_or("");
-    c.bodies.push_back(b);
-    return b.id;
-  });
-  for (const auto& o : c.officers) {
-    if (!o.unit.empty() && std::none_of(c.units.begin(), c.units.end(),
-                                        [&](const Unit& u) { return u.id == o.unit; })) {
-      throw ConfigError(file.string() + ":1: officers: officer \"" + o.id +
-                        "\" names unknown unit \"" + o.unit + "\"");
-    }
-  }
-
-  TableReader auth(file, root, "officer_auth");
-  c.officer_auth.authserv_ids = auth.strings("authserv_ids");
-  c.officer_auth.trusted_relays = auth.strings("trusted_relays");
-  auth.reject_unknown();
-
-  TableReader actions(file, root, "actions");
-  c.actions.max_extension_days =
-      static_cast<int>(actions.integer("max_extension_days", 1, 365).value_or(30));
-  c.actions.max_extensions = static_cast<int>(actions.integer("max_extensions", 0, 10).value_or(1));
-  c.actions.forward_within_days =
-      static_cast<int>(actions.integer("forward_within_days", 1, 60).value_or(7));
-  actions.reject_unknown();
-
-  TableReader log(file, root, "log");
-  c.log_level = log.choice("level", {"trace", "debug", "info", "warn", "error"}).value_or("info");
-  log.reject_unknown();
-  return c;
+  return read_config(config_file(), file, root);
 }
 
 }  // namespace mailgate::daemon
