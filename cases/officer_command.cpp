@@ -4,9 +4,12 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
-#include "cases/channel_requests.hpp"
+#include "base/text.hpp"
+#include "base/utf8.hpp"
 
 namespace mailgate::cases {
 namespace {
@@ -14,110 +17,23 @@ namespace {
 using namespace std::string_view_literals;
 
 // ---------------------------------------------------------------------------------------
-// UTF-8 helpers
+// Text helpers
 
-// Byte length of a white-space character at s[i] (ASCII white space, NBSP, BOM, the
-// Unicode spaces U+2000..U+200B, U+202F, U+205F, U+3000), or 0.
-std::size_t space_at(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
-  unsigned c = byte(i);
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') return 1;
-  if (c == 0xC2 && byte(i + 1) == 0xA0) return 2;                         // NBSP
-  if (c == 0xEF && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) return 3;  // BOM
-  if (c == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) <= 0x8B || byte(i + 2) == 0xAF) &&
-      byte(i + 2) >= 0x80) {
-    return 3;
-  }
-  if (c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0x9F) return 3;
-  if (c == 0xE3 && byte(i + 1) == 0x80 && byte(i + 2) == 0x80) return 3;
-  return 0;
-}
+using base::fold_phrase;
+using base::is_blank;
+using base::letter_at;
+using base::ltrim;
+using base::rtrim;
+using base::space_at;
+using base::split_lines;
+using base::starts_upper;
+using base::trim;
+using base::utf8::length;
 
-std::string_view ltrim(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t n = space_at(s, i);
-    if (n == 0) break;
-    i += n;
-  }
-  return s.substr(i);
-}
-
-std::string_view rtrim(std::string_view s) {
-  for (;;) {
-    if (s.empty()) return s;
-    bool cut = false;
-    for (std::size_t n : {1u, 2u, 3u}) {
-      if (s.size() >= n && space_at(s, s.size() - n) == n) {
-        s.remove_suffix(n);
-        cut = true;
-        break;
-      }
-    }
-    if (!cut) return s;
-  }
-}
-
-std::string_view trim(std::string_view s) { return rtrim(ltrim(s)); }
-
-bool is_blank(std::string_view s) { return trim(s).empty(); }
-
-// Code points, for length limits.
-std::size_t length(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// For matching: lower case (ASCII and Russian), "ё" → "е", every run of white space one
-// ASCII space, trimmed.
-std::string fold(std::string_view s) {
-  std::string lower = lower_ru(s);
-  std::string out;
-  out.reserve(lower.size());
-  bool space = false;
-  for (std::size_t i = 0; i < lower.size();) {
-    if (std::size_t n = space_at(lower, i); n != 0) {
-      space = true;
-      i += n;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    if (lower.compare(i, 2, "ё") == 0) {
-      out += "е";
-      i += 2;
-      continue;
-    }
-    out += lower[i++];
-  }
-  return out;
-}
-
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
+// std::string_view::contains is C++23.
 bool contains(std::string_view s, std::string_view p) { return s.find(p) != s.npos; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// An upper-case letter starts `s` (A-Z, А-Я, Ё).
-bool starts_upper(std::string_view s) {
-  if (s.empty()) return false;
-  auto c = static_cast<unsigned char>(s[0]);
-  if (c >= 'A' && c <= 'Z') return true;
-  if (s.size() < 2 || c != 0xD0) return false;
-  auto d = static_cast<unsigned char>(s[1]);
-  return (d >= 0x90 && d <= 0xAF) || d == 0x81;
-}
-
-// A letter (ASCII or Cyrillic) of `n` bytes at s[i], or 0.
-std::size_t letter_at(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return 1;
-  if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) return 2;
-  return 0;
-}
 
 // A time of day "9:05" / "10:15" somewhere in `s`.
 bool has_time(std::string_view s) {
@@ -127,23 +43,6 @@ bool has_time(std::string_view s) {
     }
   }
   return false;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::string cur;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\r' || c == '\n') {
-      lines.push_back(std::move(cur));
-      cur.clear();
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      continue;
-    }
-    cur += c;
-  }
-  lines.push_back(std::move(cur));
-  return lines;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -184,7 +83,7 @@ bool is_message_marker(std::string_view line) {
       "forwarded message"sv,          "пересылаемое сообщение"sv,      "пересланное сообщение"sv,
       "переадресованное сообщение"sv, "переадресованного сообщения"sv,
   };
-  std::string f = fold(line);
+  std::string f = fold_phrase(line);
   if (f.empty() || length(f) > 100) return false;
   for (std::string_view p : phrases) {
     std::size_t at = f.find(p);
@@ -203,21 +102,21 @@ bool is_message_marker(std::string_view line) {
 bool is_header_block(const std::vector<std::string>& lines, std::size_t i) {
   static constexpr std::array keys{"sent:"sv,       "date:"sv, "to:"sv,   "cc:"sv,    "subject:"sv,
                                    "отправлено:"sv, "дата:"sv, "кому:"sv, "копия:"sv, "тема:"sv};
-  std::string f = fold(lines[i]);
+  std::string f = fold_phrase(lines[i]);
   while (!f.empty() && f[0] == '*') f.erase(0, 1);
-  if (!starts_with(f, "from:") && !starts_with(f, "от:")) return false;
+  if (!f.starts_with("from:") && !f.starts_with("от:")) return false;
   int found = 0;
   for (std::string_view k : keys) {
     if (contains(f, " " + std::string(k)) || contains(f, "*" + std::string(k))) ++found;
   }
   int seen = 0;
   for (std::size_t j = i + 1; j < lines.size() && j <= i + 12 && seen < 6; ++j) {
-    std::string g = fold(lines[j]);
+    std::string g = fold_phrase(lines[j]);
     if (g.empty()) continue;
     ++seen;
     while (!g.empty() && g[0] == '*') g.erase(0, 1);
     for (std::string_view k : keys) {
-      if (starts_with(g, k)) {
+      if (g.starts_with(k)) {
         ++found;
         break;
       }
@@ -232,7 +131,7 @@ bool ends_with_wrote(std::string_view f) {
       "написали:"sv, "писал:"sv,  "писала:"sv, "писал(а):"sv, "писали:"sv,
   };
   return std::any_of(phrases.begin(), phrases.end(),
-                     [&](std::string_view p) { return ends_with(f, p); });
+                     [&](std::string_view p) { return f.ends_with(p); });
 }
 
 // An attribution line by itself: "On … wrote:" (Gmail, Thunderbird, Apple Mail), "… пишет:",
@@ -244,12 +143,12 @@ bool strong_attribution(std::string_view f) {
   bool time = has_time(f.substr(0, f.size() - 1));
   bool address = contains(f, "@");
   if (ends_with_wrote(f) && (time || address)) return true;
-  if ((starts_with(f, "вы писали") || starts_with(f, "you wrote")) && time) return true;
+  if ((f.starts_with("вы писали") || f.starts_with("you wrote")) && time) return true;
   return address && time;
 }
 
 bool is_attribution(const std::vector<std::string>& lines, std::size_t i) {
-  std::string f = fold(lines[i]);
+  std::string f = fold_phrase(lines[i]);
   if (f.empty()) return false;
   if (strong_attribution(f)) return true;
   std::size_t next = i + 1;
@@ -262,7 +161,7 @@ bool is_attribution(const std::vector<std::string>& lines, std::size_t i) {
   // "office@lenobl.example> wrote:".
   if (i + 1 < lines.size() && !is_blank(lines[i + 1]) && has_time(f) && f.back() != '.' &&
       f.back() != '!' && f.back() != '?') {
-    std::string joined = f + " " + fold(lines[i + 1]);
+    std::string joined = f + " " + fold_phrase(lines[i + 1]);
     if (contains(joined, "@") && strong_attribution(joined)) return true;
   }
   return false;
@@ -278,10 +177,10 @@ bool is_mobile_footer(std::string_view line) {
       "iphone"sv, "ipad"sv,     "android"sv,   "samsung"sv,  "galaxy"sv,  "huawei"sv,  "xiaomi"sv,
       "honor"sv,  "mail.ru"sv,  "яндекс"sv,    "yandex"sv,   "outlook"sv, "мобильн"sv, "mobile"sv,
       "ios"sv,    "телефона"sv, "смартфона"sv, "планшета"sv, "my phone"sv};
-  std::string f = fold(line);
+  std::string f = fold_phrase(line);
   if (f.empty() || length(f) > 80) return false;
   bool start = std::any_of(starts.begin(), starts.end(),
-                           [&](std::string_view p) { return starts_with(f, p); });
+                           [&](std::string_view p) { return f.starts_with(p); });
   return start && std::any_of(devices.begin(), devices.end(),
                               [&](std::string_view d) { return contains(f, d); });
 }
@@ -296,10 +195,10 @@ bool is_closing(std::string_view line) {
                                       "regards"sv,        "sincerely"sv,
                                       "yours sincerely"sv};
   std::string_view t = trim(line);
-  std::string f = fold(t);
+  std::string f = fold_phrase(t);
   if (length(f) > 80) return false;
   for (std::string_view p : phrases) {
-    if (!starts_with(f, p)) continue;
+    if (!f.starts_with(p)) continue;
     std::string_view rest = std::string_view(f).substr(p.size());
     if (rest.empty() || rest[0] == ',' || rest[0] == '.' || rest[0] == '!') return true;
     if (rest[0] != ' ') continue;
@@ -430,7 +329,7 @@ class LineScanner {
         if (pos_ == begin) ++pos_;
         continue;
       }
-      return fold(w);
+      return fold_phrase(w);
     }
   }
 
@@ -515,7 +414,7 @@ CommandError extra_words(std::string_view line, std::string_view command) {
 }
 
 std::optional<std::string> close_reason(const std::string& w) {
-  auto has = [&](std::string_view p) { return starts_with(w, p); };
+  auto has = [&](std::string_view p) { return w.starts_with(p); };
   if (w == "anonymous" || has("аноним")) return "anonymous";
   if (w == "obscene" || has("оскорбл") || has("нецензурн") || has("угроз")) return "obscene";
   if (w == "unreadable" || has("нечитаем") || has("неразборчив") || has("нечитабельн")) {
@@ -532,9 +431,9 @@ std::optional<std::string_view> after_reason_word(std::string_view paragraph) {
   while (!t.empty() && (t[0] == '*' || t[0] == '_')) t.remove_prefix(1);
   std::size_t colon = t.find(':');
   if (colon == t.npos || colon > 60) return std::nullopt;
-  std::string head = fold(t.substr(0, colon));
+  std::string head = fold_phrase(t.substr(0, colon));
   while (!head.empty() && (head.back() == '*' || head.back() == '_')) head.pop_back();
-  head = fold(head);
+  head = fold_phrase(head);
   static constexpr std::array words{"причина"sv, "причины"sv, "причина отказа"sv,
                                     "причины отказа"sv};
   if (!one_of(head, words)) return std::nullopt;
