@@ -484,6 +484,222 @@ bool has_reason_paragraph(const std::string& text) {
   return false;
 }
 
+// ---------------------------------------------------------------------------------------
+// The command, step by step
+
+// The first non-blank line is the command; nullopt when the letter has none.
+std::optional<std::size_t> command_line_index(const std::vector<std::string>& lines) {
+  std::size_t first = 0;
+  while (first < lines.size() && is_blank(lines[first])) ++first;
+  if (first == lines.size()) return std::nullopt;
+  return first;
+}
+
+CommandError empty_letter() {
+  return {"Письмо пустое. В первой строке напишите команду: " + std::string(kCommands) +
+          ". Ниже напишите текст для клиента."};
+}
+
+// The action word or one of its synonyms; "без ответа" and "оставить без ответа" take more
+// than one word. nullopt when the line starts with anything else.
+std::optional<Action> read_action(LineScanner& scan) {
+  static constexpr std::array answer{"ответ"sv, "ответить"sv};
+  static constexpr std::array refuse{"отказ"sv, "отказать"sv};
+  static constexpr std::array clarify{"уточнение"sv, "уточнить"sv, "вопрос"sv};
+  static constexpr std::array forward{"переадресация"sv, "переадресовать"sv, "переслать"sv};
+  static constexpr std::array transfer{"передать"sv, "передача"sv};
+  static constexpr std::array extend{"продление"sv, "продлить"sv};
+  std::string word = scan.next();
+  if (one_of(word, answer)) return Action::answer;
+  if (one_of(word, refuse)) return Action::refuse;
+  if (one_of(word, clarify)) return Action::clarify;
+  if (one_of(word, forward)) return Action::forward;
+  if (one_of(word, transfer)) return Action::transfer;
+  if (one_of(word, extend)) return Action::extend;
+  if (word == "без" || word == "оставить") {
+    if (word == "оставить" && scan.next() != "без") return std::nullopt;
+    if (scan.next() != "ответа") return std::nullopt;
+    return Action::close;
+  }
+  return std::nullopt;
+}
+
+// ПЕРЕАДРЕСАЦИЯ <body id> / ПЕРЕДАТЬ <officer id>: the first word that is not a filler
+// ("ПЕРЕАДРЕСАЦИЯ в орган mvd", "ПЕРЕДАТЬ дело коллеге ivanova").
+std::optional<CommandError> read_addressee(LineScanner& scan, OfficerCommand& cmd) {
+  static constexpr std::array forward_fillers{"в"sv,      "во"sv,         "на"sv,        "орган"sv,
+                                              "органу"sv, "письмо"sv,     "обращение"sv, "дело"sv,
+                                              "по"sv,     "компетенции"sv};
+  static constexpr std::array transfer_fillers{
+      "дело"sv, "письмо"sv, "обращение"sv, "сотруднику"sv, "коллеге"sv, "на"sv, "к"sv};
+  std::string w = scan.next();
+  while (!w.empty() && (cmd.action == Action::forward ? one_of(w, forward_fillers)
+                                                      : one_of(w, transfer_fillers))) {
+    w = scan.next();
+  }
+  if (w.empty()) {
+    if (cmd.action == Action::forward) {
+      return CommandError{
+          "После слова ПЕРЕАДРЕСАЦИЯ напишите код органа, куда переслать письмо, например: "
+          "ПЕРЕАДРЕСАЦИЯ mvd. Коды органов знает администратор mailgate. Текст для клиента "
+          "пишите со второй строки."};
+    }
+    return CommandError{
+        "После слова ПЕРЕДАТЬ напишите код сотрудника, которому передаёте письмо, например: "
+        "ПЕРЕДАТЬ ivanova. Код сотрудника знает администратор mailgate. Со второй строки "
+        "можно написать записку коллеге."};
+  }
+  cmd.argument = w;
+  return std::nullopt;
+}
+
+// ПРОДЛЕНИЕ <days>: digits, perhaps with a unit ("30", "30дн", "на 30 дней"), 1..365.
+std::optional<CommandError> read_days(LineScanner& scan, OfficerCommand& cmd) {
+  static constexpr std::array before{"срок"sv, "срока"sv, "ответа"sv, "на"sv};
+  static constexpr std::array units{"дней"sv, "дня"sv,         "день"sv,
+                                    "дн"sv,   "календарных"sv, "суток"sv};
+  std::string w = scan.next();
+  while (!w.empty() && one_of(w, before)) w = scan.next();
+  std::size_t digits = 0;
+  while (digits < w.size() && is_digit(w[digits])) ++digits;
+  std::string suffix = w.substr(digits);
+  if (digits == 0 || !(suffix.empty() || suffix == "д" || one_of(suffix, units))) {
+    return CommandError{
+        "Напишите цифрами, на сколько дней продлить срок, например: ПРОДЛЕНИЕ 30. Со второй "
+        "строки напишите для клиента, почему нужно больше времени."};
+  }
+  std::string number = w.substr(0, digits);
+  while (number.size() > 1 && number[0] == '0') number.erase(0, 1);
+  int days = number.size() > 6 ? 1000000 : std::stoi(number);
+  if (days < 1 || days > 365) {
+    return CommandError{"Нельзя продлить срок на " + number +
+                        " дн. Напишите число дней от 1 до 365, например: ПРОДЛЕНИЕ 30. По "
+                        "закону срок ответа продлевают один раз и не больше чем на 30 дней."};
+  }
+  while (one_of(scan.peek(), units)) scan.next();
+  cmd.days = days;
+  cmd.argument = number;
+  return std::nullopt;
+}
+
+// БЕЗ ОТВЕТА <reason>: one of the reasons of 59-FZ art. 11, in English or Russian.
+std::optional<CommandError> read_close_reason(LineScanner& scan, OfficerCommand& cmd) {
+  std::string w = scan.next();
+  while (w == "причина" || w == "по" || w == "причине") w = scan.next();
+  if (w.empty()) {
+    return CommandError{
+        "После слов БЕЗ ОТВЕТА напишите причину, например: БЕЗ ОТВЕТА "
+        "аноним. Причины: " +
+        std::string(kReasons) + "."};
+  }
+  auto reason = close_reason(w);
+  if (!reason) {
+    return CommandError{
+        "Не понял причину «" + w +
+        "». После слов БЕЗ ОТВЕТА напишите одну из причин: " + std::string(kReasons) + "."};
+  }
+  static constexpr std::array nouns{"обращение"sv, "письмо"sv, "сообщение"sv,
+                                    "текст"sv,     "вопрос"sv, "брань"sv,
+                                    "лексика"sv,   "слова"sv,  "выражения"sv};
+  while (one_of(scan.peek(), nouns)) scan.next();
+  cmd.argument = *reason;
+  return std::nullopt;
+}
+
+// What follows the action word on the command line: its argument, if the action has one.
+std::optional<CommandError> read_argument(LineScanner& scan, OfficerCommand& cmd) {
+  switch (cmd.action) {
+    case Action::answer:
+    case Action::refuse:
+    case Action::clarify:
+      if (scan.peek() == "клиенту") scan.next();
+      return std::nullopt;
+    case Action::forward:
+    case Action::transfer:
+      return read_addressee(scan, cmd);
+    case Action::extend:
+      return read_days(scan, cmd);
+    case Action::close:
+      return read_close_reason(scan, cmd);
+  }
+  return std::nullopt;
+}
+
+// The text: what the command line has after a separator ("ОТВЕТ: Да.") and the lines below
+// it, without quotes and signature. Other words after the command are an error.
+std::optional<CommandError> read_text(const LineScanner& scan, std::string_view command_line,
+                                      const std::vector<std::string>& lines, std::size_t first,
+                                      OfficerCommand& cmd) {
+  LineScanner::Rest rest = scan.rest();
+  if (!rest.empty && rest.inline_text.empty()) {
+    return extra_words(command_line, action_command(cmd.action));
+  }
+  std::vector<std::string> body;
+  if (!rest.inline_text.empty()) body.push_back(rest.inline_text);
+  body.insert(body.end(), lines.begin() + static_cast<std::ptrdiff_t>(first) + 1, lines.end());
+  cmd.text = strip_lines(std::move(body));
+  return std::nullopt;
+}
+
+// The error for an action whose text is required, when the text is empty; nullopt for the
+// actions that may go without one.
+std::optional<CommandError> missing_text(Action action) {
+  const char* const kStripped =
+      " Цитату старого письма и вашу подпись клиент не получит, поэтому пишите текст над ними.";
+  switch (action) {
+    case Action::answer:
+      return CommandError{std::string("Под командой ОТВЕТ нет текста для клиента. Напишите "
+                                      "ответ со второй строки письма.") +
+                          kStripped};
+    case Action::clarify:
+      return CommandError{std::string("Под командой УТОЧНЕНИЕ нет вопроса для клиента. "
+                                      "Напишите со второй строки, что нужно уточнить.") +
+                          kStripped};
+    case Action::refuse:
+      return CommandError{
+          std::string("Под командой ОТКАЗ нет текста для клиента. Напишите со второй строки, "
+                      "в чём вы отказываете, и добавьте абзац «Причина: …» с объяснением "
+                      "простыми словами.") +
+          kStripped};
+    case Action::extend:
+      return CommandError{std::string("Под командой ПРОДЛЕНИЕ нет причины. Клиент получит "
+                                      "письмо о новом сроке, и в нём нужно объяснить, почему "
+                                      "нужно больше времени. Напишите причину со второй "
+                                      "строки.") +
+                          kStripped};
+    case Action::forward:
+    case Action::transfer:
+    case Action::close:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// R11: a refusal explains itself in a paragraph "Причина: …"; its text becomes cmd.grounds.
+std::optional<CommandError> read_refusal_grounds(OfficerCommand& cmd) {
+  cmd.grounds = refusal_grounds(cmd.text);
+  if (!cmd.grounds.empty()) return std::nullopt;
+  if (has_reason_paragraph(cmd.text)) {
+    return CommandError{
+        "Абзац «Причина:» пустой. Напишите после двоеточия простыми словами, почему вы "
+        "отказываете."};
+  }
+  return CommandError{
+      "В отказе нет абзаца «Причина:». Клиент должен понять, почему ему отказали, не "
+      "открывая законов. Начните отдельный абзац словом «Причина:» и объясните причину "
+      "простыми словами. Ссылку на закон можно добавить к объяснению, но не вместо "
+      "него."};
+}
+
+// The parts an action cannot go without: its text, and for a refusal the grounds.
+std::optional<CommandError> check_required_parts(OfficerCommand& cmd) {
+  if (cmd.text.empty()) {
+    if (auto error = missing_text(cmd.action)) return error;
+  }
+  if (cmd.action == Action::refuse) return read_refusal_grounds(cmd);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string strip_quotes_and_signature(std::string_view text) {
@@ -532,190 +748,18 @@ std::string_view action_command(Action action) {
 
 std::variant<OfficerCommand, CommandError> parse_officer_command(std::string_view input) {
   std::vector<std::string> lines = split_lines(input);
-  std::size_t first = 0;
-  while (first < lines.size() && is_blank(lines[first])) ++first;
-  if (first == lines.size()) {
-    return CommandError{"Письмо пустое. В первой строке напишите команду: " +
-                        std::string(kCommands) + ". Ниже напишите текст для клиента."};
-  }
-  const std::string command_line(trim(lines[first]));
+  std::optional<std::size_t> first = command_line_index(lines);
+  if (!first) return empty_letter();
+  const std::string command_line(trim(lines[*first]));
 
   LineScanner scan(command_line);
-  std::string word = scan.next();
+  std::optional<Action> action = read_action(scan);
+  if (!action) return unknown_command(command_line);
   OfficerCommand cmd;
-  static constexpr std::array answer{"ответ"sv, "ответить"sv};
-  static constexpr std::array refuse{"отказ"sv, "отказать"sv};
-  static constexpr std::array clarify{"уточнение"sv, "уточнить"sv, "вопрос"sv};
-  static constexpr std::array forward{"переадресация"sv, "переадресовать"sv, "переслать"sv};
-  static constexpr std::array transfer{"передать"sv, "передача"sv};
-  static constexpr std::array extend{"продление"sv, "продлить"sv};
-  if (one_of(word, answer)) {
-    cmd.action = Action::answer;
-  } else if (one_of(word, refuse)) {
-    cmd.action = Action::refuse;
-  } else if (one_of(word, clarify)) {
-    cmd.action = Action::clarify;
-  } else if (one_of(word, forward)) {
-    cmd.action = Action::forward;
-  } else if (one_of(word, transfer)) {
-    cmd.action = Action::transfer;
-  } else if (one_of(word, extend)) {
-    cmd.action = Action::extend;
-  } else if (word == "без" || word == "оставить") {
-    if (word == "оставить" && scan.next() != "без") return unknown_command(command_line);
-    if (scan.next() != "ответа") return unknown_command(command_line);
-    cmd.action = Action::close;
-  } else {
-    return unknown_command(command_line);
-  }
-  const std::string name(action_command(cmd.action));
-
-  // The argument.
-  switch (cmd.action) {
-    case Action::answer:
-    case Action::refuse:
-    case Action::clarify:
-      if (scan.peek() == "клиенту") scan.next();
-      break;
-    case Action::forward:
-    case Action::transfer: {
-      static constexpr std::array forward_fillers{
-          "в"sv,      "во"sv,        "на"sv,   "орган"sv, "органу"sv,
-          "письмо"sv, "обращение"sv, "дело"sv, "по"sv,    "компетенции"sv};
-      static constexpr std::array transfer_fillers{
-          "дело"sv, "письмо"sv, "обращение"sv, "сотруднику"sv, "коллеге"sv, "на"sv, "к"sv};
-      std::string w = scan.next();
-      while (!w.empty() && (cmd.action == Action::forward ? one_of(w, forward_fillers)
-                                                          : one_of(w, transfer_fillers))) {
-        w = scan.next();
-      }
-      if (w.empty()) {
-        if (cmd.action == Action::forward) {
-          return CommandError{
-              "После слова ПЕРЕАДРЕСАЦИЯ напишите код органа, куда переслать письмо, например: "
-              "ПЕРЕАДРЕСАЦИЯ mvd. Коды органов знает администратор mailgate. Текст для клиента "
-              "пишите со второй строки."};
-        }
-        return CommandError{
-            "После слова ПЕРЕДАТЬ напишите код сотрудника, которому передаёте письмо, например: "
-            "ПЕРЕДАТЬ ivanova. Код сотрудника знает администратор mailgate. Со второй строки "
-            "можно написать записку коллеге."};
-      }
-      cmd.argument = w;
-      break;
-    }
-    case Action::extend: {
-      static constexpr std::array before{"срок"sv, "срока"sv, "ответа"sv, "на"sv};
-      static constexpr std::array units{"дней"sv, "дня"sv,         "день"sv,
-                                        "дн"sv,   "календарных"sv, "суток"sv};
-      std::string w = scan.next();
-      while (!w.empty() && one_of(w, before)) w = scan.next();
-      std::size_t digits = 0;
-      while (digits < w.size() && is_digit(w[digits])) ++digits;
-      std::string suffix = w.substr(digits);
-      if (digits == 0 || !(suffix.empty() || suffix == "д" || one_of(suffix, units))) {
-        return CommandError{
-            "Напишите цифрами, на сколько дней продлить срок, например: ПРОДЛЕНИЕ 30. Со второй "
-            "строки напишите для клиента, почему нужно больше времени."};
-      }
-      std::string number = w.substr(0, digits);
-      while (number.size() > 1 && number[0] == '0') number.erase(0, 1);
-      int days = number.size() > 6 ? 1000000 : std::stoi(number);
-      if (days < 1 || days > 365) {
-        return CommandError{"Нельзя продлить срок на " + number +
-                            " дн. Напишите число дней от 1 до 365, например: ПРОДЛЕНИЕ 30. По "
-                            "закону срок ответа продлевают один раз и не больше чем на 30 дней."};
-      }
-      while (one_of(scan.peek(), units)) scan.next();
-      cmd.days = days;
-      cmd.argument = number;
-      break;
-    }
-    case Action::close: {
-      std::string w = scan.next();
-      while (w == "причина" || w == "по" || w == "причине") w = scan.next();
-      if (w.empty()) {
-        return CommandError{
-            "После слов БЕЗ ОТВЕТА напишите причину, например: БЕЗ ОТВЕТА "
-            "аноним. Причины: " +
-            std::string(kReasons) + "."};
-      }
-      auto reason = close_reason(w);
-      if (!reason) {
-        return CommandError{
-            "Не понял причину «" + w +
-            "». После слов БЕЗ ОТВЕТА напишите одну из причин: " + std::string(kReasons) + "."};
-      }
-      static constexpr std::array nouns{"обращение"sv, "письмо"sv, "сообщение"sv,
-                                        "текст"sv,     "вопрос"sv, "брань"sv,
-                                        "лексика"sv,   "слова"sv,  "выражения"sv};
-      while (one_of(scan.peek(), nouns)) scan.next();
-      cmd.argument = *reason;
-      break;
-    }
-  }
-
-  LineScanner::Rest rest = scan.rest();
-  if (!rest.empty && rest.inline_text.empty()) return extra_words(command_line, name);
-
-  std::vector<std::string> body;
-  if (!rest.inline_text.empty()) body.push_back(rest.inline_text);
-  body.insert(body.end(), lines.begin() + static_cast<std::ptrdiff_t>(first) + 1, lines.end());
-  cmd.text = strip_lines(std::move(body));
-
-  const char* const kStripped =
-      " Цитату старого письма и вашу подпись клиент не получит, поэтому пишите текст над ними.";
-  switch (cmd.action) {
-    case Action::answer:
-      if (cmd.text.empty()) {
-        return CommandError{std::string("Под командой ОТВЕТ нет текста для клиента. Напишите "
-                                        "ответ со второй строки письма.") +
-                            kStripped};
-      }
-      break;
-    case Action::clarify:
-      if (cmd.text.empty()) {
-        return CommandError{std::string("Под командой УТОЧНЕНИЕ нет вопроса для клиента. "
-                                        "Напишите со второй строки, что нужно уточнить.") +
-                            kStripped};
-      }
-      break;
-    case Action::refuse:
-      if (cmd.text.empty()) {
-        return CommandError{
-            std::string("Под командой ОТКАЗ нет текста для клиента. Напишите со второй строки, "
-                        "в чём вы отказываете, и добавьте абзац «Причина: …» с объяснением "
-                        "простыми словами.") +
-            kStripped};
-      }
-      cmd.grounds = refusal_grounds(cmd.text);
-      if (cmd.grounds.empty()) {
-        if (has_reason_paragraph(cmd.text)) {
-          return CommandError{
-              "Абзац «Причина:» пустой. Напишите после двоеточия простыми словами, почему вы "
-              "отказываете."};
-        }
-        return CommandError{
-            "В отказе нет абзаца «Причина:». Клиент должен понять, почему ему отказали, не "
-            "открывая законов. Начните отдельный абзац словом «Причина:» и объясните причину "
-            "простыми словами. Ссылку на закон можно добавить к объяснению, но не вместо "
-            "него."};
-      }
-      break;
-    case Action::extend:
-      if (cmd.text.empty()) {
-        return CommandError{std::string("Под командой ПРОДЛЕНИЕ нет причины. Клиент получит "
-                                        "письмо о новом сроке, и в нём нужно объяснить, почему "
-                                        "нужно больше времени. Напишите причину со второй "
-                                        "строки.") +
-                            kStripped};
-      }
-      break;
-    case Action::forward:
-    case Action::transfer:
-    case Action::close:
-      break;
-  }
+  cmd.action = *action;
+  if (auto error = read_argument(scan, cmd)) return std::move(*error);
+  if (auto error = read_text(scan, command_line, lines, *first, cmd)) return std::move(*error);
+  if (auto error = check_required_parts(cmd)) return std::move(*error);
   return cmd;
 }
 
