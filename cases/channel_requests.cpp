@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text.hpp"
+
 namespace mailgate::cases {
 namespace {
+
+using base::lower_ru;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -44,30 +48,6 @@ void add_once(std::vector<std::string>& list, const std::string& a) {
 }
 
 }  // namespace
-
-std::string lower_ru(std::string_view s) {
-  std::string out(s);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    auto c = static_cast<unsigned char>(out[i]);
-    if (c < 0x80) {
-      out[i] = static_cast<char>(std::tolower(c));
-      continue;
-    }
-    if (i + 1 >= out.size()) break;
-    auto d = static_cast<unsigned char>(out[i + 1]);
-    if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {  // А-П → а-п
-      out[i + 1] = static_cast<char>(d + 0x20);
-    } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {  // Р-Я → р-я (D1 80-8F)
-      out[i] = static_cast<char>(0xD1);
-      out[i + 1] = static_cast<char>(d - 0x20);
-    } else if (c == 0xD0 && d == 0x81) {  // Ё → ё
-      out[i] = static_cast<char>(0xD1);
-      out[i + 1] = static_cast<char>(0x91);
-    }
-    ++i;
-  }
-  return out;
-}
 
 bool plausible_address(std::string_view a) {
   std::size_t at = a.find('@');

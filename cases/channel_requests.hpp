@@ -28,7 +28,4 @@ ChannelRequests find_channel_requests(std::string_view text,
 /// or brackets. Lower case.
 bool plausible_address(std::string_view address);
 
-/// Lower case for ASCII and Russian Cyrillic in UTF-8 (А-Я, Ё); other bytes unchanged.
-std::string lower_ru(std::string_view s);
-
 }  // namespace mailgate::cases

@@ -4,9 +4,12 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
-#include "cases/channel_requests.hpp"
+#include "base/text.hpp"
+#include "base/utf8.hpp"
 
 namespace mailgate::cases {
 namespace {
@@ -14,110 +17,23 @@ namespace {
 using namespace std::string_view_literals;
 
 // ---------------------------------------------------------------------------------------
-// UTF-8 helpers
+// Text helpers
 
-// Byte length of a white-space character at s[i] (ASCII white space, NBSP, BOM, the
-// Unicode spaces U+2000..U+200B, U+202F, U+205F, U+3000), or 0.
-std::size_t space_at(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
-  unsigned c = byte(i);
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') return 1;
-  if (c == 0xC2 && byte(i + 1) == 0xA0) return 2;                         // NBSP
-  if (c == 0xEF && byte(i + 1) == 0xBB && byte(i + 2) == 0xBF) return 3;  // BOM
-  if (c == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) <= 0x8B || byte(i + 2) == 0xAF) &&
-      byte(i + 2) >= 0x80) {
-    return 3;
-  }
-  if (c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0x9F) return 3;
-  if (c == 0xE3 && byte(i + 1) == 0x80 && byte(i + 2) == 0x80) return 3;
-  return 0;
-}
+using base::fold_phrase;
+using base::is_blank;
+using base::letter_at;
+using base::ltrim;
+using base::rtrim;
+using base::space_at;
+using base::split_lines;
+using base::starts_upper;
+using base::trim;
+using base::utf8::length;
 
-std::string_view ltrim(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t n = space_at(s, i);
-    if (n == 0) break;
-    i += n;
-  }
-  return s.substr(i);
-}
-
-std::string_view rtrim(std::string_view s) {
-  for (;;) {
-    if (s.empty()) return s;
-    bool cut = false;
-    for (std::size_t n : {1u, 2u, 3u}) {
-      if (s.size() >= n && space_at(s, s.size() - n) == n) {
-        s.remove_suffix(n);
-        cut = true;
-        break;
-      }
-    }
-    if (!cut) return s;
-  }
-}
-
-std::string_view trim(std::string_view s) { return rtrim(ltrim(s)); }
-
-bool is_blank(std::string_view s) { return trim(s).empty(); }
-
-// Code points, for length limits.
-std::size_t length(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// For matching: lower case (ASCII and Russian), "ё" → "е", every run of white space one
-// ASCII space, trimmed.
-std::string fold(std::string_view s) {
-  std::string lower = lower_ru(s);
-  std::string out;
-  out.reserve(lower.size());
-  bool space = false;
-  for (std::size_t i = 0; i < lower.size();) {
-    if (std::size_t n = space_at(lower, i); n != 0) {
-      space = true;
-      i += n;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    if (lower.compare(i, 2, "ё") == 0) {
-      out += "е";
-      i += 2;
-      continue;
-    }
-    out += lower[i++];
-  }
-  return out;
-}
-
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
+// std::string_view::contains is C++23.
 bool contains(std::string_view s, std::string_view p) { return s.find(p) != s.npos; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// An upper-case letter starts `s` (A-Z, А-Я, Ё).
-bool starts_upper(std::string_view s) {
-  if (s.empty()) return false;
-  auto c = static_cast<unsigned char>(s[0]);
-  if (c >= 'A' && c <= 'Z') return true;
-  if (s.size() < 2 || c != 0xD0) return false;
-  auto d = static_cast<unsigned char>(s[1]);
-  return (d >= 0x90 && d <= 0xAF) || d == 0x81;
-}
-
-// A letter (ASCII or Cyrillic) of `n` bytes at s[i], or 0.
-std::size_t letter_at(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) return 1;
-  if ((c == 0xD0 || c == 0xD1) && i + 1 < s.size()) return 2;
-  return 0;
-}
 
 // A time of day "9:05" / "10:15" somewhere in `s`.
 bool has_time(std::string_view s) {
@@ -127,23 +43,6 @@ bool has_time(std::string_view s) {
     }
   }
   return false;
-}
-
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  std::string cur;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\r' || c == '\n') {
-      lines.push_back(std::move(cur));
-      cur.clear();
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      continue;
-    }
-    cur += c;
-  }
-  lines.push_back(std::move(cur));
-  return lines;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -184,7 +83,7 @@ bool is_message_marker(std::string_view line) {
       "forwarded message"sv,          "пересылаемое сообщение"sv,      "пересланное сообщение"sv,
       "переадресованное сообщение"sv, "переадресованного сообщения"sv,
   };
-  std::string f = fold(line);
+  std::string f = fold_phrase(line);
   if (f.empty() || length(f) > 100) return false;
   for (std::string_view p : phrases) {
     std::size_t at = f.find(p);
@@ -203,21 +102,21 @@ bool is_message_marker(std::string_view line) {
 bool is_header_block(const std::vector<std::string>& lines, std::size_t i) {
   static constexpr std::array keys{"sent:"sv,       "date:"sv, "to:"sv,   "cc:"sv,    "subject:"sv,
                                    "отправлено:"sv, "дата:"sv, "кому:"sv, "копия:"sv, "тема:"sv};
-  std::string f = fold(lines[i]);
+  std::string f = fold_phrase(lines[i]);
   while (!f.empty() && f[0] == '*') f.erase(0, 1);
-  if (!starts_with(f, "from:") && !starts_with(f, "от:")) return false;
+  if (!f.starts_with("from:") && !f.starts_with("от:")) return false;
   int found = 0;
   for (std::string_view k : keys) {
     if (contains(f, " " + std::string(k)) || contains(f, "*" + std::string(k))) ++found;
   }
   int seen = 0;
   for (std::size_t j = i + 1; j < lines.size() && j <= i + 12 && seen < 6; ++j) {
-    std::string g = fold(lines[j]);
+    std::string g = fold_phrase(lines[j]);
     if (g.empty()) continue;
     ++seen;
     while (!g.empty() && g[0] == '*') g.erase(0, 1);
     for (std::string_view k : keys) {
-      if (starts_with(g, k)) {
+      if (g.starts_with(k)) {
         ++found;
         break;
       }
@@ -232,7 +131,7 @@ bool ends_with_wrote(std::string_view f) {
       "написали:"sv, "писал:"sv,  "писала:"sv, "писал(а):"sv, "писали:"sv,
   };
   return std::any_of(phrases.begin(), phrases.end(),
-                     [&](std::string_view p) { return ends_with(f, p); });
+                     [&](std::string_view p) { return f.ends_with(p); });
 }
 
 // An attribution line by itself: "On … wrote:" (Gmail, Thunderbird, Apple Mail), "… пишет:",
@@ -244,12 +143,12 @@ bool strong_attribution(std::string_view f) {
   bool time = has_time(f.substr(0, f.size() - 1));
   bool address = contains(f, "@");
   if (ends_with_wrote(f) && (time || address)) return true;
-  if ((starts_with(f, "вы писали") || starts_with(f, "you wrote")) && time) return true;
+  if ((f.starts_with("вы писали") || f.starts_with("you wrote")) && time) return true;
   return address && time;
 }
 
 bool is_attribution(const std::vector<std::string>& lines, std::size_t i) {
-  std::string f = fold(lines[i]);
+  std::string f = fold_phrase(lines[i]);
   if (f.empty()) return false;
   if (strong_attribution(f)) return true;
   std::size_t next = i + 1;
@@ -262,7 +161,7 @@ bool is_attribution(const std::vector<std::string>& lines, std::size_t i) {
   // "office@lenobl.example> wrote:".
   if (i + 1 < lines.size() && !is_blank(lines[i + 1]) && has_time(f) && f.back() != '.' &&
       f.back() != '!' && f.back() != '?') {
-    std::string joined = f + " " + fold(lines[i + 1]);
+    std::string joined = f + " " + fold_phrase(lines[i + 1]);
     if (contains(joined, "@") && strong_attribution(joined)) return true;
   }
   return false;
@@ -278,10 +177,10 @@ bool is_mobile_footer(std::string_view line) {
       "iphone"sv, "ipad"sv,     "android"sv,   "samsung"sv,  "galaxy"sv,  "huawei"sv,  "xiaomi"sv,
       "honor"sv,  "mail.ru"sv,  "яндекс"sv,    "yandex"sv,   "outlook"sv, "мобильн"sv, "mobile"sv,
       "ios"sv,    "телефона"sv, "смартфона"sv, "планшета"sv, "my phone"sv};
-  std::string f = fold(line);
+  std::string f = fold_phrase(line);
   if (f.empty() || length(f) > 80) return false;
   bool start = std::any_of(starts.begin(), starts.end(),
-                           [&](std::string_view p) { return starts_with(f, p); });
+                           [&](std::string_view p) { return f.starts_with(p); });
   return start && std::any_of(devices.begin(), devices.end(),
                               [&](std::string_view d) { return contains(f, d); });
 }
@@ -296,10 +195,10 @@ bool is_closing(std::string_view line) {
                                       "regards"sv,        "sincerely"sv,
                                       "yours sincerely"sv};
   std::string_view t = trim(line);
-  std::string f = fold(t);
+  std::string f = fold_phrase(t);
   if (length(f) > 80) return false;
   for (std::string_view p : phrases) {
-    if (!starts_with(f, p)) continue;
+    if (!f.starts_with(p)) continue;
     std::string_view rest = std::string_view(f).substr(p.size());
     if (rest.empty() || rest[0] == ',' || rest[0] == '.' || rest[0] == '!') return true;
     if (rest[0] != ' ') continue;
@@ -430,7 +329,7 @@ class LineScanner {
         if (pos_ == begin) ++pos_;
         continue;
       }
-      return fold(w);
+      return fold_phrase(w);
     }
   }
 
@@ -515,7 +414,7 @@ CommandError extra_words(std::string_view line, std::string_view command) {
 }
 
 std::optional<std::string> close_reason(const std::string& w) {
-  auto has = [&](std::string_view p) { return starts_with(w, p); };
+  auto has = [&](std::string_view p) { return w.starts_with(p); };
   if (w == "anonymous" || has("аноним")) return "anonymous";
   if (w == "obscene" || has("оскорбл") || has("нецензурн") || has("угроз")) return "obscene";
   if (w == "unreadable" || has("нечитаем") || has("неразборчив") || has("нечитабельн")) {
@@ -532,9 +431,9 @@ std::optional<std::string_view> after_reason_word(std::string_view paragraph) {
   while (!t.empty() && (t[0] == '*' || t[0] == '_')) t.remove_prefix(1);
   std::size_t colon = t.find(':');
   if (colon == t.npos || colon > 60) return std::nullopt;
-  std::string head = fold(t.substr(0, colon));
+  std::string head = fold_phrase(t.substr(0, colon));
   while (!head.empty() && (head.back() == '*' || head.back() == '_')) head.pop_back();
-  head = fold(head);
+  head = fold_phrase(head);
   static constexpr std::array words{"причина"sv, "причины"sv, "причина отказа"sv,
                                     "причины отказа"sv};
   if (!one_of(head, words)) return std::nullopt;
@@ -585,6 +484,222 @@ bool has_reason_paragraph(const std::string& text) {
   return false;
 }
 
+// ---------------------------------------------------------------------------------------
+// The command, step by step
+
+// The first non-blank line is the command; nullopt when the letter has none.
+std::optional<std::size_t> command_line_index(const std::vector<std::string>& lines) {
+  std::size_t first = 0;
+  while (first < lines.size() && is_blank(lines[first])) ++first;
+  if (first == lines.size()) return std::nullopt;
+  return first;
+}
+
+CommandError empty_letter() {
+  return {"Письмо пустое. В первой строке напишите команду: " + std::string(kCommands) +
+          ". Ниже напишите текст для клиента."};
+}
+
+// The action word or one of its synonyms; "без ответа" and "оставить без ответа" take more
+// than one word. nullopt when the line starts with anything else.
+std::optional<Action> read_action(LineScanner& scan) {
+  static constexpr std::array answer{"ответ"sv, "ответить"sv};
+  static constexpr std::array refuse{"отказ"sv, "отказать"sv};
+  static constexpr std::array clarify{"уточнение"sv, "уточнить"sv, "вопрос"sv};
+  static constexpr std::array forward{"переадресация"sv, "переадресовать"sv, "переслать"sv};
+  static constexpr std::array transfer{"передать"sv, "передача"sv};
+  static constexpr std::array extend{"продление"sv, "продлить"sv};
+  std::string word = scan.next();
+  if (one_of(word, answer)) return Action::answer;
+  if (one_of(word, refuse)) return Action::refuse;
+  if (one_of(word, clarify)) return Action::clarify;
+  if (one_of(word, forward)) return Action::forward;
+  if (one_of(word, transfer)) return Action::transfer;
+  if (one_of(word, extend)) return Action::extend;
+  if (word == "без" || word == "оставить") {
+    if (word == "оставить" && scan.next() != "без") return std::nullopt;
+    if (scan.next() != "ответа") return std::nullopt;
+    return Action::close;
+  }
+  return std::nullopt;
+}
+
+// ПЕРЕАДРЕСАЦИЯ <body id> / ПЕРЕДАТЬ <officer id>: the first word that is not a filler
+// ("ПЕРЕАДРЕСАЦИЯ в орган mvd", "ПЕРЕДАТЬ дело коллеге ivanova").
+std::optional<CommandError> read_addressee(LineScanner& scan, OfficerCommand& cmd) {
+  static constexpr std::array forward_fillers{"в"sv,      "во"sv,         "на"sv,        "орган"sv,
+                                              "органу"sv, "письмо"sv,     "обращение"sv, "дело"sv,
+                                              "по"sv,     "компетенции"sv};
+  static constexpr std::array transfer_fillers{
+      "дело"sv, "письмо"sv, "обращение"sv, "сотруднику"sv, "коллеге"sv, "на"sv, "к"sv};
+  std::string w = scan.next();
+  while (!w.empty() && (cmd.action == Action::forward ? one_of(w, forward_fillers)
+                                                      : one_of(w, transfer_fillers))) {
+    w = scan.next();
+  }
+  if (w.empty()) {
+    if (cmd.action == Action::forward) {
+      return CommandError{
+          "После слова ПЕРЕАДРЕСАЦИЯ напишите код органа, куда переслать письмо, например: "
+          "ПЕРЕАДРЕСАЦИЯ mvd. Коды органов знает администратор mailgate. Текст для клиента "
+          "пишите со второй строки."};
+    }
+    return CommandError{
+        "После слова ПЕРЕДАТЬ напишите код сотрудника, которому передаёте письмо, например: "
+        "ПЕРЕДАТЬ ivanova. Код сотрудника знает администратор mailgate. Со второй строки "
+        "можно написать записку коллеге."};
+  }
+  cmd.argument = w;
+  return std::nullopt;
+}
+
+// ПРОДЛЕНИЕ <days>: digits, perhaps with a unit ("30", "30дн", "на 30 дней"), 1..365.
+std::optional<CommandError> read_days(LineScanner& scan, OfficerCommand& cmd) {
+  static constexpr std::array before{"срок"sv, "срока"sv, "ответа"sv, "на"sv};
+  static constexpr std::array units{"дней"sv, "дня"sv,         "день"sv,
+                                    "дн"sv,   "календарных"sv, "суток"sv};
+  std::string w = scan.next();
+  while (!w.empty() && one_of(w, before)) w = scan.next();
+  std::size_t digits = 0;
+  while (digits < w.size() && is_digit(w[digits])) ++digits;
+  std::string suffix = w.substr(digits);
+  if (digits == 0 || !(suffix.empty() || suffix == "д" || one_of(suffix, units))) {
+    return CommandError{
+        "Напишите цифрами, на сколько дней продлить срок, например: ПРОДЛЕНИЕ 30. Со второй "
+        "строки напишите для клиента, почему нужно больше времени."};
+  }
+  std::string number = w.substr(0, digits);
+  while (number.size() > 1 && number[0] == '0') number.erase(0, 1);
+  int days = number.size() > 6 ? 1000000 : std::stoi(number);
+  if (days < 1 || days > 365) {
+    return CommandError{"Нельзя продлить срок на " + number +
+                        " дн. Напишите число дней от 1 до 365, например: ПРОДЛЕНИЕ 30. По "
+                        "закону срок ответа продлевают один раз и не больше чем на 30 дней."};
+  }
+  while (one_of(scan.peek(), units)) scan.next();
+  cmd.days = days;
+  cmd.argument = number;
+  return std::nullopt;
+}
+
+// БЕЗ ОТВЕТА <reason>: one of the reasons of 59-FZ art. 11, in English or Russian.
+std::optional<CommandError> read_close_reason(LineScanner& scan, OfficerCommand& cmd) {
+  std::string w = scan.next();
+  while (w == "причина" || w == "по" || w == "причине") w = scan.next();
+  if (w.empty()) {
+    return CommandError{
+        "После слов БЕЗ ОТВЕТА напишите причину, например: БЕЗ ОТВЕТА "
+        "аноним. Причины: " +
+        std::string(kReasons) + "."};
+  }
+  auto reason = close_reason(w);
+  if (!reason) {
+    return CommandError{
+        "Не понял причину «" + w +
+        "». После слов БЕЗ ОТВЕТА напишите одну из причин: " + std::string(kReasons) + "."};
+  }
+  static constexpr std::array nouns{"обращение"sv, "письмо"sv, "сообщение"sv,
+                                    "текст"sv,     "вопрос"sv, "брань"sv,
+                                    "лексика"sv,   "слова"sv,  "выражения"sv};
+  while (one_of(scan.peek(), nouns)) scan.next();
+  cmd.argument = *reason;
+  return std::nullopt;
+}
+
+// What follows the action word on the command line: its argument, if the action has one.
+std::optional<CommandError> read_argument(LineScanner& scan, OfficerCommand& cmd) {
+  switch (cmd.action) {
+    case Action::answer:
+    case Action::refuse:
+    case Action::clarify:
+      if (scan.peek() == "клиенту") scan.next();
+      return std::nullopt;
+    case Action::forward:
+    case Action::transfer:
+      return read_addressee(scan, cmd);
+    case Action::extend:
+      return read_days(scan, cmd);
+    case Action::close:
+      return read_close_reason(scan, cmd);
+  }
+  return std::nullopt;
+}
+
+// The text: what the command line has after a separator ("ОТВЕТ: Да.") and the lines below
+// it, without quotes and signature. Other words after the command are an error.
+std::optional<CommandError> read_text(const LineScanner& scan, std::string_view command_line,
+                                      const std::vector<std::string>& lines, std::size_t first,
+                                      OfficerCommand& cmd) {
+  LineScanner::Rest rest = scan.rest();
+  if (!rest.empty && rest.inline_text.empty()) {
+    return extra_words(command_line, action_command(cmd.action));
+  }
+  std::vector<std::string> body;
+  if (!rest.inline_text.empty()) body.push_back(rest.inline_text);
+  body.insert(body.end(), lines.begin() + static_cast<std::ptrdiff_t>(first) + 1, lines.end());
+  cmd.text = strip_lines(std::move(body));
+  return std::nullopt;
+}
+
+// The error for an action whose text is required, when the text is empty; nullopt for the
+// actions that may go without one.
+std::optional<CommandError> missing_text(Action action) {
+  const char* const kStripped =
+      " Цитату старого письма и вашу подпись клиент не получит, поэтому пишите текст над ними.";
+  switch (action) {
+    case Action::answer:
+      return CommandError{std::string("Под командой ОТВЕТ нет текста для клиента. Напишите "
+                                      "ответ со второй строки письма.") +
+                          kStripped};
+    case Action::clarify:
+      return CommandError{std::string("Под командой УТОЧНЕНИЕ нет вопроса для клиента. "
+                                      "Напишите со второй строки, что нужно уточнить.") +
+                          kStripped};
+    case Action::refuse:
+      return CommandError{
+          std::string("Под командой ОТКАЗ нет текста для клиента. Напишите со второй строки, "
+                      "в чём вы отказываете, и добавьте абзац «Причина: …» с объяснением "
+                      "простыми словами.") +
+          kStripped};
+    case Action::extend:
+      return CommandError{std::string("Под командой ПРОДЛЕНИЕ нет причины. Клиент получит "
+                                      "письмо о новом сроке, и в нём нужно объяснить, почему "
+                                      "нужно больше времени. Напишите причину со второй "
+                                      "строки.") +
+                          kStripped};
+    case Action::forward:
+    case Action::transfer:
+    case Action::close:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// R11: a refusal explains itself in a paragraph "Причина: …"; its text becomes cmd.grounds.
+std::optional<CommandError> read_refusal_grounds(OfficerCommand& cmd) {
+  cmd.grounds = refusal_grounds(cmd.text);
+  if (!cmd.grounds.empty()) return std::nullopt;
+  if (has_reason_paragraph(cmd.text)) {
+    return CommandError{
+        "Абзац «Причина:» пустой. Напишите после двоеточия простыми словами, почему вы "
+        "отказываете."};
+  }
+  return CommandError{
+      "В отказе нет абзаца «Причина:». Клиент должен понять, почему ему отказали, не "
+      "открывая законов. Начните отдельный абзац словом «Причина:» и объясните причину "
+      "простыми словами. Ссылку на закон можно добавить к объяснению, но не вместо "
+      "него."};
+}
+
+// The parts an action cannot go without: its text, and for a refusal the grounds.
+std::optional<CommandError> check_required_parts(OfficerCommand& cmd) {
+  if (cmd.text.empty()) {
+    if (auto error = missing_text(cmd.action)) return error;
+  }
+  if (cmd.action == Action::refuse) return read_refusal_grounds(cmd);
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string strip_quotes_and_signature(std::string_view text) {
@@ -633,190 +748,18 @@ std::string_view action_command(Action action) {
 
 std::variant<OfficerCommand, CommandError> parse_officer_command(std::string_view input) {
   std::vector<std::string> lines = split_lines(input);
-  std::size_t first = 0;
-  while (first < lines.size() && is_blank(lines[first])) ++first;
-  if (first == lines.size()) {
-    return CommandError{"Письмо пустое. В первой строке напишите команду: " +
-                        std::string(kCommands) + ". Ниже напишите текст для клиента."};
-  }
-  const std::string command_line(trim(lines[first]));
+  std::optional<std::size_t> first = command_line_index(lines);
+  if (!first) return empty_letter();
+  const std::string command_line(trim(lines[*first]));
 
   LineScanner scan(command_line);
-  std::string word = scan.next();
+  std::optional<Action> action = read_action(scan);
+  if (!action) return unknown_command(command_line);
   OfficerCommand cmd;
-  static constexpr std::array answer{"ответ"sv, "ответить"sv};
-  static constexpr std::array refuse{"отказ"sv, "отказать"sv};
-  static constexpr std::array clarify{"уточнение"sv, "уточнить"sv, "вопрос"sv};
-  static constexpr std::array forward{"переадресация"sv, "переадресовать"sv, "переслать"sv};
-  static constexpr std::array transfer{"передать"sv, "передача"sv};
-  static constexpr std::array extend{"продление"sv, "продлить"sv};
-  if (one_of(word, answer)) {
-    cmd.action = Action::answer;
-  } else if (one_of(word, refuse)) {
-    cmd.action = Action::refuse;
-  } else if (one_of(word, clarify)) {
-    cmd.action = Action::clarify;
-  } else if (one_of(word, forward)) {
-    cmd.action = Action::forward;
-  } else if (one_of(word, transfer)) {
-    cmd.action = Action::transfer;
-  } else if (one_of(word, extend)) {
-    cmd.action = Action::extend;
-  } else if (word == "без" || word == "оставить") {
-    if (word == "оставить" && scan.next() != "без") return unknown_command(command_line);
-    if (scan.next() != "ответа") return unknown_command(command_line);
-    cmd.action = Action::close;
-  } else {
-    return unknown_command(command_line);
-  }
-  const std::string name(action_command(cmd.action));
-
-  // The argument.
-  switch (cmd.action) {
-    case Action::answer:
-    case Action::refuse:
-    case Action::clarify:
-      if (scan.peek() == "клиенту") scan.next();
-      break;
-    case Action::forward:
-    case Action::transfer: {
-      static constexpr std::array forward_fillers{
-          "в"sv,      "во"sv,        "на"sv,   "орган"sv, "органу"sv,
-          "письмо"sv, "обращение"sv, "дело"sv, "по"sv,    "компетенции"sv};
-      static constexpr std::array transfer_fillers{
-          "дело"sv, "письмо"sv, "обращение"sv, "сотруднику"sv, "коллеге"sv, "на"sv, "к"sv};
-      std::string w = scan.next();
-      while (!w.empty() && (cmd.action == Action::forward ? one_of(w, forward_fillers)
-                                                          : one_of(w, transfer_fillers))) {
-        w = scan.next();
-      }
-      if (w.empty()) {
-        if (cmd.action == Action::forward) {
-          return CommandError{
-              "После слова ПЕРЕАДРЕСАЦИЯ напишите код органа, куда переслать письмо, например: "
-              "ПЕРЕАДРЕСАЦИЯ mvd. Коды органов знает администратор mailgate. Текст для клиента "
-              "пишите со второй строки."};
-        }
-        return CommandError{
-            "После слова ПЕРЕДАТЬ напишите код сотрудника, которому передаёте письмо, например: "
-            "ПЕРЕДАТЬ ivanova. Код сотрудника знает администратор mailgate. Со второй строки "
-            "можно написать записку коллеге."};
-      }
-      cmd.argument = w;
-      break;
-    }
-    case Action::extend: {
-      static constexpr std::array before{"срок"sv, "срока"sv, "ответа"sv, "на"sv};
-      static constexpr std::array units{"дней"sv, "дня"sv,         "день"sv,
-                                        "дн"sv,   "календарных"sv, "суток"sv};
-      std::string w = scan.next();
-      while (!w.empty() && one_of(w, before)) w = scan.next();
-      std::size_t digits = 0;
-      while (digits < w.size() && is_digit(w[digits])) ++digits;
-      std::string suffix = w.substr(digits);
-      if (digits == 0 || !(suffix.empty() || suffix == "д" || one_of(suffix, units))) {
-        return CommandError{
-            "Напишите цифрами, на сколько дней продлить срок, например: ПРОДЛЕНИЕ 30. Со второй "
-            "строки напишите для клиента, почему нужно больше времени."};
-      }
-      std::string number = w.substr(0, digits);
-      while (number.size() > 1 && number[0] == '0') number.erase(0, 1);
-      int days = number.size() > 6 ? 1000000 : std::stoi(number);
-      if (days < 1 || days > 365) {
-        return CommandError{"Нельзя продлить срок на " + number +
-                            " дн. Напишите число дней от 1 до 365, например: ПРОДЛЕНИЕ 30. По "
-                            "закону срок ответа продлевают один раз и не больше чем на 30 дней."};
-      }
-      while (one_of(scan.peek(), units)) scan.next();
-      cmd.days = days;
-      cmd.argument = number;
-      break;
-    }
-    case Action::close: {
-      std::string w = scan.next();
-      while (w == "причина" || w == "по" || w == "причине") w = scan.next();
-      if (w.empty()) {
-        return CommandError{
-            "После слов БЕЗ ОТВЕТА напишите причину, например: БЕЗ ОТВЕТА "
-            "аноним. Причины: " +
-            std::string(kReasons) + "."};
-      }
-      auto reason = close_reason(w);
-      if (!reason) {
-        return CommandError{
-            "Не понял причину «" + w +
-            "». После слов БЕЗ ОТВЕТА напишите одну из причин: " + std::string(kReasons) + "."};
-      }
-      static constexpr std::array nouns{"обращение"sv, "письмо"sv, "сообщение"sv,
-                                        "текст"sv,     "вопрос"sv, "брань"sv,
-                                        "лексика"sv,   "слова"sv,  "выражения"sv};
-      while (one_of(scan.peek(), nouns)) scan.next();
-      cmd.argument = *reason;
-      break;
-    }
-  }
-
-  LineScanner::Rest rest = scan.rest();
-  if (!rest.empty && rest.inline_text.empty()) return extra_words(command_line, name);
-
-  std::vector<std::string> body;
-  if (!rest.inline_text.empty()) body.push_back(rest.inline_text);
-  body.insert(body.end(), lines.begin() + static_cast<std::ptrdiff_t>(first) + 1, lines.end());
-  cmd.text = strip_lines(std::move(body));
-
-  const char* const kStripped =
-      " Цитату старого письма и вашу подпись клиент не получит, поэтому пишите текст над ними.";
-  switch (cmd.action) {
-    case Action::answer:
-      if (cmd.text.empty()) {
-        return CommandError{std::string("Под командой ОТВЕТ нет текста для клиента. Напишите "
-                                        "ответ со второй строки письма.") +
-                            kStripped};
-      }
-      break;
-    case Action::clarify:
-      if (cmd.text.empty()) {
-        return CommandError{std::string("Под командой УТОЧНЕНИЕ нет вопроса для клиента. "
-                                        "Напишите со второй строки, что нужно уточнить.") +
-                            kStripped};
-      }
-      break;
-    case Action::refuse:
-      if (cmd.text.empty()) {
-        return CommandError{
-            std::string("Под командой ОТКАЗ нет текста для клиента. Напишите со второй строки, "
-                        "в чём вы отказываете, и добавьте абзац «Причина: …» с объяснением "
-                        "простыми словами.") +
-            kStripped};
-      }
-      cmd.grounds = refusal_grounds(cmd.text);
-      if (cmd.grounds.empty()) {
-        if (has_reason_paragraph(cmd.text)) {
-          return CommandError{
-              "Абзац «Причина:» пустой. Напишите после двоеточия простыми словами, почему вы "
-              "отказываете."};
-        }
-        return CommandError{
-            "В отказе нет абзаца «Причина:». Клиент должен понять, почему ему отказали, не "
-            "открывая законов. Начните отдельный абзац словом «Причина:» и объясните причину "
-            "простыми словами. Ссылку на закон можно добавить к объяснению, но не вместо "
-            "него."};
-      }
-      break;
-    case Action::extend:
-      if (cmd.text.empty()) {
-        return CommandError{std::string("Под командой ПРОДЛЕНИЕ нет причины. Клиент получит "
-                                        "письмо о новом сроке, и в нём нужно объяснить, почему "
-                                        "нужно больше времени. Напишите причину со второй "
-                                        "строки.") +
-                            kStripped};
-      }
-      break;
-    case Action::forward:
-    case Action::transfer:
-    case Action::close:
-      break;
-  }
+  cmd.action = *action;
+  if (auto error = read_argument(scan, cmd)) return std::move(*error);
+  if (auto error = read_text(scan, command_line, lines, *first, cmd)) return std::move(*error);
+  if (auto error = check_required_parts(cmd)) return std::move(*error);
   return cmd;
 }
 

@@ -1,6 +1,7 @@
 // Follow-up recognition (case tags, referenced ids) and channel requests in client text.
 #include <gtest/gtest.h>
 
+#include "base/text.hpp"
 #include "cases/channel_requests.hpp"
 #include "cases/followup.hpp"
 
@@ -93,5 +94,5 @@ TEST(ChannelRequests, PlausibleAddress) {
   EXPECT_FALSE(plausible_address("a@@c.org"));
   EXPECT_FALSE(plausible_address("адрес@почты.рф"));
   EXPECT_FALSE(plausible_address("a@b..org"));
-  EXPECT_EQ(mailgate::cases::lower_ru("ДОПОЛНИТЕЛЬНЫЙ Ёж ABC"), "дополнительный ёж abc");
+  EXPECT_EQ(mailgate::base::lower_ru("ДОПОЛНИТЕЛЬНЫЙ Ёж ABC"), "дополнительный ёж abc");
 }
