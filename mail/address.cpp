@@ -57,200 +57,259 @@ class NextOf {
   std::size_t found_ = std::string_view::npos;
 };
 
+// The address inside "<...>": comments inside the brackets ("<pete(his account)@silly.test>")
+// are not the address, nor is an obsolete source route ("<@a.example,@b.example:user@c.example>").
+std::string angle_addr_spec(std::string_view angle) {
+  std::string addr;
+  int depth = 0;
+  for (char ch : angle) {
+    if (ch == '(') {
+      ++depth;
+    } else if (ch == ')' && depth > 0) {
+      --depth;
+    } else if (depth == 0 && !is_ws(ch)) {
+      addr.push_back(ch);
+    }
+  }
+  if (!addr.empty() && addr[0] == '@') {
+    std::size_t colon = addr.find(':');
+    if (colon != std::string::npos) addr = trim(addr.substr(colon + 1));
+  }
+  return addr;
+}
+
+// "a@example.org b@example.org": every word is an address, the commas between them were lost.
+bool lost_commas(const std::vector<std::string>& words) {
+  std::size_t with_at = 0;
+  for (const std::string& x : words) with_at += x.find('@') != std::string::npos && x.size() > 1;
+  return words.size() > 1 && with_at == words.size();
+}
+
+// "John Smith john@example.com": a name and an address without angle brackets. The last word
+// only counts as the address when it is not the tail of a spaced-out addr-spec ("a . b @ c").
+bool name_then_address(const std::vector<std::string>& words) {
+  auto first = [](const std::string& x) { return x.empty() ? '\0' : x.front(); };
+  auto last = [](const std::string& x) { return x.empty() ? '\0' : x.back(); };
+  const std::size_t n = words.size();
+  return n > 1 && words.back().find('@') != std::string::npos && first(words.back()) != '@' &&
+         first(words.back()) != '.' && last(words[n - 2]) != '.' && last(words[n - 2]) != '@';
+}
+
+// One address list, parsed in a single pass: the cursor, the mailboxes found so far and the
+// one being assembled, which a ',' or ';' (or the end) finishes.
+class ListParser {
+ public:
+  ListParser(std::string_view raw, std::vector<std::string>* defects, std::string_view what,
+             std::string_view hint)
+      : raw_(raw),
+        defects_(defects),
+        what_(what),
+        hint_(hint),
+        next_gt_(raw, '>'),
+        next_comma_(raw, ',') {}
+
+  std::vector<Address> run();
+
+ private:
+  std::string decode(std::string_view s) const {
+    return trim(decode_header_text(s, defects_, what_, hint_));
+  }
+  void finish();
+  void finish_angle();
+  void finish_bare();
+  void read_quoted();
+  void read_comment();
+  void read_angle();
+  void read_atom();
+
+  std::string_view raw_;
+  std::vector<std::string>* defects_;
+  std::string_view what_;
+  std::string_view hint_;
+  std::vector<Address> out_;
+  Pending cur_;
+  bool in_group_ = false;
+  NextOf next_gt_;
+  NextOf next_comma_;
+  bool missing_gt_noted_ = false;
+  std::size_t i_ = 0;
+};
+
+std::vector<Address> ListParser::run() {
+  const std::size_t n = raw_.size();
+  while (i_ < n) {
+    char c = raw_[i_];
+    if (is_ws(c)) {
+      ++i_;
+    } else if (c == '"') {
+      read_quoted();
+    } else if (c == '(') {
+      read_comment();
+    } else if (c == '<') {
+      read_angle();
+    } else if (c == ',') {
+      finish();
+      ++i_;
+    } else if (c == ':' && !in_group_ && !cur_.has_angle) {
+      // Group start: the words so far are the group's name.
+      in_group_ = true;
+      cur_ = Pending{};
+      ++i_;
+    } else if (c == ';') {
+      finish();
+      in_group_ = false;
+      ++i_;
+    } else {
+      read_atom();
+    }
+  }
+  finish();
+  return std::move(out_);
+}
+
+void ListParser::finish() {
+  if (cur_.empty()) return;
+  if (cur_.has_angle) {
+    finish_angle();
+  } else {
+    finish_bare();
+  }
+  cur_ = Pending{};
+}
+
+void ListParser::finish_angle() {
+  Address a;
+  a.address = angle_addr_spec(cur_.angle);
+  a.name = decode(cur_.phrase);
+  if (a.name.empty() && !cur_.comment.empty()) a.name = decode(cur_.comment);
+  if (!is_valid_utf8(a.address)) a.address = decode(a.address);
+  out_.push_back(std::move(a));  // kept even if empty: "<>" is the null sender of a bounce
+}
+
+void ListParser::finish_bare() {
+  std::string bare = trim(cur_.bare);
+  if (bare.find('@') == std::string::npos && !cur_.phrase.empty() &&
+      cur_.phrase.find(' ') != std::string::npos) {
+    // Words without any address: not a mailbox.
+    if (defects_) defects_->push_back(std::string(what_) + ": display name without address");
+    return;
+  }
+  const auto& w = cur_.words;
+  if (lost_commas(w)) {
+    for (const std::string& x : w) {
+      Address each;
+      each.address = is_valid_utf8(x) ? x : decode(x);
+      out_.push_back(std::move(each));
+    }
+    return;
+  }
+  Address a;
+  if (name_then_address(w)) {
+    a.address = trim(w.back());
+    std::string name;
+    for (std::size_t k = 0; k + 1 < w.size(); ++k) {
+      if (!name.empty()) name.push_back(' ');
+      name += w[k];
+    }
+    a.name = decode(name);
+  } else {
+    a.address = std::move(bare);
+    if (!cur_.comment.empty()) a.name = decode(cur_.comment);
+  }
+  if (!is_valid_utf8(a.address)) a.address = decode(a.address);
+  if (!a.address.empty()) out_.push_back(std::move(a));
+}
+
+// Quoted string; backslash escapes; runs to the closing quote or the end.
+void ListParser::read_quoted() {
+  const std::size_t n = raw_.size();
+  ++i_;
+  std::string q;
+  while (i_ < n && raw_[i_] != '"') {
+    if (raw_[i_] == '\\' && i_ + 1 < n) {
+      q.push_back(raw_[i_ + 1]);
+      i_ += 2;
+      continue;
+    }
+    if (raw_[i_] != '\r' && raw_[i_] != '\n') q.push_back(raw_[i_]);
+    ++i_;
+  }
+  if (i_ < n) ++i_;
+  if (!cur_.has_angle) cur_.add_word(q);
+}
+
+// A (nested) comment; the first one of a mailbox is kept as a fallback name.
+void ListParser::read_comment() {
+  const std::size_t n = raw_.size();
+  int depth = 0;
+  std::string text;
+  while (i_ < n) {
+    char d = raw_[i_];
+    if (d == '\\' && i_ + 1 < n) {
+      text.push_back(raw_[i_ + 1]);
+      i_ += 2;
+      continue;
+    }
+    if (d == '(') {
+      if (depth++ > 0) text.push_back(d);
+    } else if (d == ')') {
+      if (--depth == 0) {
+        ++i_;
+        break;
+      }
+      text.push_back(d);
+    } else {
+      text.push_back(d);
+    }
+    ++i_;
+  }
+  if (cur_.comment.empty()) cur_.comment = trim(text);
+}
+
+void ListParser::read_angle() {
+  const std::size_t n = raw_.size();
+  std::size_t close = next_gt_.find(i_ + 1);
+  std::size_t end = close == std::string_view::npos ? n : close;
+  // A ',' before the '>' of an unterminated bracket ends the mailbox there.
+  if (close == std::string_view::npos) {
+    std::size_t comma = next_comma_.find(i_ + 1);
+    if (comma != std::string_view::npos) end = comma;
+    if (defects_ && !missing_gt_noted_) {
+      defects_->push_back(std::string(what_) + ": missing '>'");
+      missing_gt_noted_ = true;
+    }
+  }
+  if (!cur_.has_angle) {
+    cur_.has_angle = true;
+    cur_.angle = std::string(raw_.substr(i_ + 1, end - i_ - 1));
+  }
+  i_ = (close == std::string_view::npos) ? end : close + 1;
+}
+
+// An atom (or specials that belong to an addr-spec: '@', '.').
+void ListParser::read_atom() {
+  const std::size_t n = raw_.size();
+  std::size_t b = i_;
+  while (i_ < n) {
+    char d = raw_[i_];
+    if (is_ws(d) || d == '"' || d == '(' || d == '<' || d == ',' || d == ';') break;
+    if (d == ':' && !in_group_ && !cur_.has_angle) break;
+    if (d == '>') break;
+    ++i_;
+  }
+  if (i_ == b) {
+    ++i_;  // a stray '>' or similar
+    return;
+  }
+  if (cur_.has_angle) return;  // junk after the address
+  cur_.add_word(raw_.substr(b, i_ - b));
+}
+
 }  // namespace
 
 std::vector<Address> parse_address_list(std::string_view raw, std::vector<std::string>* defects,
                                         std::string_view what, std::string_view hint) {
-  std::vector<Address> out;
-  Pending cur;
-  bool in_group = false;
-
-  auto decode = [&](std::string_view s) {
-    return trim(decode_header_text(s, defects, what, hint));
-  };
-  auto finish = [&]() {
-    if (cur.empty()) return;
-    Address a;
-    if (cur.has_angle) {
-      // Comments inside the brackets ("<pete(his account)@silly.test>") are not the address.
-      std::string addr;
-      int depth = 0;
-      for (char ch : cur.angle) {
-        if (ch == '(') {
-          ++depth;
-        } else if (ch == ')' && depth > 0) {
-          --depth;
-        } else if (depth == 0 && !is_ws(ch)) {
-          addr.push_back(ch);
-        }
-      }
-      // Obsolete source route: "<@a.example,@b.example:user@c.example>".
-      if (!addr.empty() && addr[0] == '@') {
-        std::size_t colon = addr.find(':');
-        if (colon != std::string::npos) addr = trim(addr.substr(colon + 1));
-      }
-      a.address = addr;
-      a.name = decode(cur.phrase);
-      if (a.name.empty() && !cur.comment.empty()) a.name = decode(cur.comment);
-      if (!is_valid_utf8(a.address)) a.address = decode(a.address);
-      out.push_back(std::move(a));  // kept even if empty: "<>" is the null sender of a bounce
-      cur = Pending{};
-      return;
-    } else {
-      std::string bare = trim(cur.bare);
-      if (bare.find('@') == std::string::npos && !cur.phrase.empty() &&
-          cur.phrase.find(' ') != std::string::npos) {
-        // Words without any address: not a mailbox.
-        if (defects) defects->push_back(std::string(what) + ": display name without address");
-        cur = Pending{};
-        return;
-      }
-      const auto& w = cur.words;
-      std::size_t with_at = 0;
-      for (const std::string& x : w) with_at += x.find('@') != std::string::npos && x.size() > 1;
-      if (w.size() > 1 && with_at == w.size()) {
-        // "a@example.org b@example.org": addresses that lost their comma.
-        for (const std::string& x : w) {
-          Address each;
-          each.address = is_valid_utf8(x) ? x : decode(x);
-          out.push_back(std::move(each));
-        }
-        cur = Pending{};
-        return;
-      }
-      auto first = [](const std::string& x) { return x.empty() ? '\0' : x.front(); };
-      auto last = [](const std::string& x) { return x.empty() ? '\0' : x.back(); };
-      if (w.size() > 1 && w.back().find('@') != std::string::npos && first(w.back()) != '@' &&
-          first(w.back()) != '.' && last(w[w.size() - 2]) != '.' && last(w[w.size() - 2]) != '@') {
-        // "John Smith john@example.com": a name and an address without angle brackets.
-        a.address = trim(w.back());
-        std::string name;
-        for (std::size_t k = 0; k + 1 < w.size(); ++k) {
-          if (!name.empty()) name.push_back(' ');
-          name += w[k];
-        }
-        a.name = decode(name);
-      } else {
-        a.address = bare;
-        if (!cur.comment.empty()) a.name = decode(cur.comment);
-      }
-    }
-    if (!is_valid_utf8(a.address)) a.address = decode(a.address);
-    if (!a.address.empty()) out.push_back(std::move(a));
-    cur = Pending{};
-  };
-
-  NextOf next_gt(raw, '>');
-  NextOf next_comma(raw, ',');
-  bool missing_gt_noted = false;
-  std::size_t i = 0;
-  const std::size_t n = raw.size();
-  while (i < n) {
-    char c = raw[i];
-    if (is_ws(c)) {
-      ++i;
-      continue;
-    }
-    if (c == '"') {
-      // Quoted string; backslash escapes; runs to the closing quote or the end.
-      ++i;
-      std::string q;
-      while (i < n && raw[i] != '"') {
-        if (raw[i] == '\\' && i + 1 < n) {
-          q.push_back(raw[i + 1]);
-          i += 2;
-          continue;
-        }
-        if (raw[i] != '\r' && raw[i] != '\n') q.push_back(raw[i]);
-        ++i;
-      }
-      if (i < n) ++i;
-      if (cur.has_angle) continue;
-      cur.add_word(q);
-      continue;
-    }
-    if (c == '(') {
-      int depth = 0;
-      std::string text;
-      while (i < n) {
-        char d = raw[i];
-        if (d == '\\' && i + 1 < n) {
-          text.push_back(raw[i + 1]);
-          i += 2;
-          continue;
-        }
-        if (d == '(') {
-          if (depth++ > 0) text.push_back(d);
-        } else if (d == ')') {
-          if (--depth == 0) {
-            ++i;
-            break;
-          }
-          text.push_back(d);
-        } else {
-          text.push_back(d);
-        }
-        ++i;
-      }
-      if (cur.comment.empty()) cur.comment = trim(text);
-      continue;
-    }
-    if (c == '<') {
-      std::size_t close = next_gt.find(i + 1);
-      std::size_t end = close == std::string_view::npos ? n : close;
-      // A ',' before the '>' of an unterminated bracket ends the mailbox there.
-      if (close == std::string_view::npos) {
-        std::size_t comma = next_comma.find(i + 1);
-        if (comma != std::string_view::npos) end = comma;
-        if (defects && !missing_gt_noted) {
-          defects->push_back(std::string(what) + ": missing '>'");
-          missing_gt_noted = true;
-        }
-      }
-      if (!cur.has_angle) {
-        cur.has_angle = true;
-        cur.angle = std::string(raw.substr(i + 1, end - i - 1));
-      }
-      i = (close == std::string_view::npos) ? end : close + 1;
-      continue;
-    }
-    if (c == ',') {
-      finish();
-      ++i;
-      continue;
-    }
-    if (c == ':' && !in_group && !cur.has_angle) {
-      // Group start: the words so far are the group's name.
-      in_group = true;
-      cur = Pending{};
-      ++i;
-      continue;
-    }
-    if (c == ';') {
-      finish();
-      in_group = false;
-      ++i;
-      continue;
-    }
-    // An atom (or specials that belong to an addr-spec: '@', '.').
-    std::size_t b = i;
-    while (i < n) {
-      char d = raw[i];
-      if (is_ws(d) || d == '"' || d == '(' || d == '<' || d == ',' || d == ';') break;
-      if (d == ':' && !in_group && !cur.has_angle) break;
-      if (d == '>') break;
-      ++i;
-    }
-    if (i == b) {
-      ++i;  // a stray '>' or similar
-      continue;
-    }
-    std::string_view atom = raw.substr(b, i - b);
-    if (cur.has_angle) continue;  // junk after the address
-    cur.add_word(atom);
-  }
-  finish();
-  return out;
+  return ListParser(raw, defects, what, hint).run();
 }
 
 }  // namespace mailgate::mail

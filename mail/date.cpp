@@ -94,11 +94,8 @@ std::optional<int> numeric_zone(std::string_view t) {
   return sign * (h * 60 + m);
 }
 
-}  // namespace
-
-std::optional<std::string> parse_date(std::string_view raw) {
-  if (raw.size() > 1000) raw = raw.substr(0, 1000);
-  // Drop comments, turn separators into spaces.
+// Drops comments and turns separators into spaces.
+std::string strip_comments(std::string_view raw) {
   std::string s;
   int depth = 0;
   for (char c : raw) {
@@ -114,7 +111,12 @@ std::optional<std::string> parse_date(std::string_view raw) {
     if (c == ',' || c == '\t' || c == '\r' || c == '\n') c = ' ';
     s.push_back(c);
   }
-  // Split tokens; break glued pieces: "17:19:02+0300", "2026-03-25T17:19:02", "25-Mar-2026".
+  return s;
+}
+
+// Splits at spaces and breaks glued pieces: "17:19:02+0300", "2026-03-25T17:19:02",
+// "25-Mar-2026".
+std::vector<std::string> tokenize(std::string_view s) {
   std::vector<std::string> tokens;
   std::string cur;
   auto push = [&]() {
@@ -129,8 +131,9 @@ std::optional<std::string> parse_date(std::string_view raw) {
     }
     if ((c == '+' || c == '-') && !cur.empty()) {
       bool cur_digits_colon = true;
-      for (char x : cur)
+      for (char x : cur) {
         cur_digits_colon = cur_digits_colon && (is_digit(x) || x == ':' || x == '.');
+      }
       bool cur_is_time = cur.find(':') != std::string::npos;
       bool cur_alpha = is_alpha(cur[0]);
       if (cur_is_time || cur_alpha) {  // "17:19:02+0300", "GMT+0300", "UTC-5"
@@ -151,119 +154,149 @@ std::optional<std::string> parse_date(std::string_view raw) {
     cur.push_back(c);
   }
   push();
+  return tokens;
+}
 
+// What the tokens of a date say, read in any order.
+struct DateFields {
   int year = -1, month = 0, day = -1, hour = -1, minute = -1, second = 0;
   int zone = 0;
   bool have_zone = false;
   bool pm = false, am = false;
-  std::vector<std::string> numbers;
-  bool iso_order = false;  // YYYY MM DD (numeric month)
-  for (const std::string& t : tokens) {
-    if (t.find(':') != std::string::npos && is_digit(t[0])) {
-      // hh:mm[:ss[.frac]]
-      int parts[3] = {-1, -1, 0};
-      int idx = 0;
-      std::string num;
-      for (char c : t) {
-        if (c == '.') break;
-        if (c == ':') {
-          if (idx < 3 && !num.empty() && num.size() <= 2) parts[idx] = std::stoi(num);
-          ++idx;
-          num.clear();
-        } else if (is_digit(c)) {
-          num.push_back(c);
-        } else {
-          return std::nullopt;
-        }
-      }
-      if (idx < 3 && !num.empty() && num.size() <= 2) parts[idx] = std::stoi(num);
-      if (hour < 0 && parts[0] >= 0 && parts[1] >= 0) {
-        hour = parts[0];
-        minute = parts[1];
-        second = parts[2];
-      }
-      continue;
-    }
-    if (t[0] == '+' || (t[0] == '-' && t.size() > 1 && is_digit(t[1]))) {
-      if (auto z = numeric_zone(t)) {
-        if (!have_zone || zone == 0) zone = *z;
-        have_zone = true;
-      }
-      continue;
-    }
-    if (is_digit(t[0])) {
-      bool all = true;
-      for (char c : t) all = all && is_digit(c);
-      if (all && t.size() <= 4) numbers.push_back(t);
-      continue;
-    }
-    std::string w;
-    for (char c : t) {
-      if (c == '.') continue;
-      w.push_back(lower(c));
-    }
-    if (int m = month_of(w); m > 0 && month == 0) {
-      month = m;
-      continue;
-    }
-    if (is_day_name(w)) continue;
-    if (w == "pm") {
-      pm = true;
-      continue;
-    }
-    if (w == "am") {
-      am = true;
-      continue;
-    }
-    if (auto z = zone_of(w)) {
-      if (!have_zone) zone = *z;
-      have_zone = true;
-      continue;
-    }
-    if (w.size() == 1 && is_alpha(w[0])) {  // military zone: treated as unknown (+00:00)
-      have_zone = true;
-      continue;
-    }
-  }
+  std::vector<std::string> numbers;  // digits only, at most four: day, year, numeric month
+};
 
-  // Numbers: day and year (month by name), or year month day (ISO, numeric month).
-  if (month == 0 && numbers.size() >= 3 && numbers[0].size() == 4) {
-    iso_order = true;
-    year = std::stoi(numbers[0]);
-    month = std::stoi(numbers[1]);
-    day = std::stoi(numbers[2]);
-  }
-  if (!iso_order) {
-    std::vector<int> small;
-    for (const std::string& n : numbers) {
-      if (n.size() == 4 && year < 0) {
-        year = std::stoi(n);
-      } else {
-        small.push_back(std::stoi(n));
-      }
-    }
-    if (!small.empty()) day = small[0];
-    if (year < 0 && small.size() >= 2) {
-      int y = small[1];
-      year = y < 50 ? 2000 + y : (y < 1000 ? 1900 + y : y);
-      if (y >= 100 && y < 1000) year = 1900 + y;
+// hh:mm[:ss[.frac]]; the first time wins. False if the token is not a time at all.
+bool read_time(const std::string& t, DateFields& f) {
+  int parts[3] = {-1, -1, 0};
+  int idx = 0;
+  std::string num;
+  for (char c : t) {
+    if (c == '.') break;
+    if (c == ':') {
+      if (idx < 3 && !num.empty() && num.size() <= 2) parts[idx] = std::stoi(num);
+      ++idx;
+      num.clear();
+    } else if (is_digit(c)) {
+      num.push_back(c);
+    } else {
+      return false;
     }
   }
-  if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 ||
-      day > days_in_month(year, month)) {
+  if (idx < 3 && !num.empty() && num.size() <= 2) parts[idx] = std::stoi(num);
+  if (f.hour < 0 && parts[0] >= 0 && parts[1] >= 0) {
+    f.hour = parts[0];
+    f.minute = parts[1];
+    f.second = parts[2];
+  }
+  return true;
+}
+
+// A word: month, day name, am/pm or a zone name; anything else is ignored.
+void read_word(const std::string& t, DateFields& f) {
+  std::string w;
+  for (char c : t) {
+    if (c == '.') continue;
+    w.push_back(lower(c));
+  }
+  if (int m = month_of(w); m > 0 && f.month == 0) {
+    f.month = m;
+    return;
+  }
+  if (is_day_name(w)) return;
+  if (w == "pm") {
+    f.pm = true;
+    return;
+  }
+  if (w == "am") {
+    f.am = true;
+    return;
+  }
+  if (auto z = zone_of(w)) {
+    if (!f.have_zone) f.zone = *z;
+    f.have_zone = true;
+    return;
+  }
+  if (w.size() == 1 && is_alpha(w[0])) {  // military zone: treated as unknown (+00:00)
+    f.have_zone = true;
+  }
+}
+
+// One token into `f`. False if it makes the whole date unreadable.
+bool read_token(const std::string& t, DateFields& f) {
+  if (t.find(':') != std::string::npos && is_digit(t[0])) return read_time(t, f);
+  if (t[0] == '+' || (t[0] == '-' && t.size() > 1 && is_digit(t[1]))) {
+    if (auto z = numeric_zone(t)) {
+      if (!f.have_zone || f.zone == 0) f.zone = *z;
+      f.have_zone = true;
+    }
+    return true;
+  }
+  if (is_digit(t[0])) {
+    bool all = true;
+    for (char c : t) all = all && is_digit(c);
+    if (all && t.size() <= 4) f.numbers.push_back(t);
+    return true;
+  }
+  read_word(t, f);
+  return true;
+}
+
+// Numbers: day and year (month by name), or year month day (ISO, numeric month).
+void assign_numbers(DateFields& f) {
+  if (f.month == 0 && f.numbers.size() >= 3 && f.numbers[0].size() == 4) {
+    f.year = std::stoi(f.numbers[0]);
+    f.month = std::stoi(f.numbers[1]);
+    f.day = std::stoi(f.numbers[2]);
+    return;
+  }
+  std::vector<int> small;
+  for (const std::string& n : f.numbers) {
+    if (n.size() == 4 && f.year < 0) {
+      f.year = std::stoi(n);
+    } else {
+      small.push_back(std::stoi(n));
+    }
+  }
+  if (!small.empty()) f.day = small[0];
+  if (f.year < 0 && small.size() >= 2) {
+    int y = small[1];
+    f.year = y < 50 ? 2000 + y : (y < 1000 ? 1900 + y : y);
+    if (y >= 100 && y < 1000) f.year = 1900 + y;
+  }
+}
+
+// ISO 8601 with an offset, or nullopt if the fields are no valid date and time.
+std::optional<std::string> format_iso(const DateFields& f) {
+  if (f.year < 1900 || f.year > 9999 || f.month < 1 || f.month > 12 || f.day < 1 ||
+      f.day > days_in_month(f.year, f.month)) {
     return std::nullopt;
   }
-  if (hour < 0) return std::nullopt;
-  if (pm && hour < 12) hour += 12;
-  if (am && hour == 12) hour = 0;
-  if (hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return std::nullopt;
+  if (f.hour < 0) return std::nullopt;
+  int hour = f.hour, second = f.second;
+  if (f.pm && hour < 12) hour += 12;
+  if (f.am && hour == 12) hour = 0;
+  if (hour > 23 || f.minute < 0 || f.minute > 59 || second < 0 || second > 60) return std::nullopt;
   if (second == 60) second = 59;
 
   char buf[96];
-  int az = zone < 0 ? -zone : zone;
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, month, day, hour,
-                minute, second, zone < 0 ? '-' : '+', az / 60, az % 60);
+  int az = f.zone < 0 ? -f.zone : f.zone;
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", f.year, f.month, f.day,
+                hour, f.minute, second, f.zone < 0 ? '-' : '+', az / 60, az % 60);
   return std::string(buf);
+}
+
+}  // namespace
+
+std::optional<std::string> parse_date(std::string_view raw) {
+  if (raw.size() > 1000) raw = raw.substr(0, 1000);
+  const std::vector<std::string> tokens = tokenize(strip_comments(raw));
+  DateFields f;
+  for (const std::string& t : tokens) {
+    if (!read_token(t, f)) return std::nullopt;
+  }
+  assign_numbers(f);
+  return format_iso(f);
 }
 
 }  // namespace mailgate::mail

@@ -85,6 +85,177 @@ bool split_charset(std::string_view v, std::string_view& charset, std::string_vi
   return true;
 }
 
+// The main value: one token ("text/plain", "attachment"), lower-cased. Returns where the
+// parameters start.
+std::size_t read_main_value(std::string_view raw, std::string& value) {
+  std::size_t i = skip_cfws(raw, 0);
+  // What follows the token before a ';' can only be a comment or a parameter that lost its
+  // semicolon.
+  while (i < raw.size() && raw[i] != ';' && !is_ws(raw[i]) && raw[i] != '(') {
+    value.push_back(lower(raw[i]));
+    ++i;
+  }
+  return skip_cfws(raw, i);
+}
+
+// A quoted value from its opening quote at `i`; `i` ends up at the next ';' (or the end).
+std::string read_quoted_value(std::string_view raw, std::size_t& i, std::string_view name,
+                              std::vector<std::string>* defects, std::string_view what) {
+  std::string value;
+  ++i;
+  bool closed = false;
+  while (i < raw.size()) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      value.push_back(raw[i + 1]);
+      i += 2;
+      continue;
+    }
+    if (c == '"') {
+      closed = true;
+      ++i;
+      break;
+    }
+    if (c == '\r' || c == '\n') {
+      ++i;
+      continue;
+    }
+    value.push_back(c);
+    ++i;
+  }
+  if (!closed && defects) {
+    std::string d(what);
+    if (!d.empty()) d += ": ";
+    defects->push_back(d + "unterminated quoted parameter " + sanitize_utf8(name));
+  }
+  // Skip anything up to the next ';'.
+  while (i < raw.size() && raw[i] != ';') ++i;
+  return value;
+}
+
+// An unquoted value from `i`, without trailing white space and a trailing comment. It runs to
+// the next ';' or, when the ';' is missing ("us-ascii format=flowed"), to white space followed
+// by "name=", where `i` is left to resume parsing at that name. One pass over the bytes: finding
+// the ';' first made each parameter cost the rest of the header (quadratic for
+// "a=b a=b a=b ..."), and rescanning a run of white space from each of its bytes was quadratic
+// too (both found while fuzzing).
+std::string_view read_bare_value(std::string_view raw, std::size_t& i) {
+  std::size_t vb = i;
+  std::size_t ve = std::string_view::npos;
+  while (i < raw.size() && raw[i] != ';') {
+    if (!is_ws(raw[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t n = i;
+    while (n < raw.size() && is_ws(raw[n])) ++n;
+    std::size_t e = n;
+    while (e < raw.size() && raw[e] != ';' && raw[e] != '=' && !is_ws(raw[e]) && raw[e] != '"' &&
+           raw[e] != '?') {
+      ++e;
+    }
+    if (e < raw.size() && e > n && raw[e] == '=') {
+      ve = i;
+      i = n;  // resume parsing at the next parameter name
+      break;
+    }
+    i = std::max(n, e);
+  }
+  std::string_view v = raw.substr(vb, (ve == std::string_view::npos ? i : ve) - vb);
+  while (!v.empty() && is_ws(v.back())) v.remove_suffix(1);
+  if (!v.empty() && v.back() == ')') {
+    std::size_t open = v.rfind('(');
+    if (open != std::string_view::npos && open > 0 && is_ws(v[open - 1])) {
+      v = v.substr(0, open);
+      while (!v.empty() && is_ws(v.back())) v.remove_suffix(1);
+    }
+  }
+  return v;
+}
+
+// Files a parameter under its base name: name, name*, name*N, name*N*.
+void collect(std::map<std::string, Collected>& collected, std::string name, std::string value) {
+  bool extended = false;
+  if (!name.empty() && name.back() == '*') {
+    extended = true;
+    name.pop_back();
+  }
+  std::optional<unsigned> index;
+  std::size_t star = name.rfind('*');
+  if (star != std::string::npos && star + 1 < name.size() && name.size() - star - 1 <= 6) {
+    bool digits = true;
+    for (std::size_t k = star + 1; k < name.size(); ++k) {
+      if (name[k] < '0' || name[k] > '9') digits = false;
+    }
+    if (digits) {
+      index = static_cast<unsigned>(std::stoul(name.substr(star + 1)));
+      name.resize(star);
+    }
+  }
+  Collected& c = collected[name];
+  Piece piece{std::move(value), extended};
+  if (index) {
+    c.parts.emplace(*index, std::move(piece));
+  } else if (extended) {
+    if (!c.star) c.star = std::move(piece);
+  } else {
+    if (!c.plain) c.plain = std::move(piece);
+  }
+}
+
+// Continuations (name*0, name*1*, ...) joined in order. When any piece is extended, the bytes
+// of all pieces are joined before conversion: a piece may end inside a multi-byte character.
+ParamValue join_continuations(const std::map<unsigned, Piece>& parts,
+                              std::vector<std::string>* defects, std::string_view what,
+                              std::string_view hint) {
+  ParamValue pv;
+  bool any_extended = false;
+  for (const auto& [idx, p] : parts) any_extended = any_extended || p.extended;
+  if (!any_extended) {
+    for (const auto& [idx, p] : parts) pv.value += p.value;
+    return pv;
+  }
+  std::string bytes;
+  std::string charset;
+  bool first = true;
+  for (const auto& [idx, p] : parts) {
+    std::string_view v = p.value;
+    if (first && p.extended) {
+      std::string_view cs, rest;
+      if (split_charset(v, cs, rest)) {
+        charset = std::string(cs);
+        v = rest;
+      }
+    }
+    first = false;
+    bytes += p.extended ? percent_decode(v) : std::string(v);
+  }
+  pv.value = to_utf8(bytes, charset, defects, what, hint);
+  pv.extended = true;
+  return pv;
+}
+
+// The value of one parameter: continuations win over name*=, which wins over name=.
+ParamValue assemble(Collected& c, std::vector<std::string>* defects, std::string_view what,
+                    std::string_view hint) {
+  if (!c.parts.empty()) return join_continuations(c.parts, defects, what, hint);
+  ParamValue pv;
+  if (c.star) {
+    std::string_view v = c.star->value;
+    std::string_view cs, rest;
+    std::string charset;
+    if (split_charset(v, cs, rest)) {
+      charset = std::string(cs);
+      v = rest;
+    }
+    pv.value = to_utf8(percent_decode(v), charset, defects, what, hint);
+    pv.extended = true;
+  } else if (c.plain) {
+    pv.value = std::move(c.plain->value);
+  }
+  return pv;
+}
+
 }  // namespace
 
 const ParamValue* ParamHeader::find(std::string_view name) const {
@@ -95,15 +266,7 @@ const ParamValue* ParamHeader::find(std::string_view name) const {
 ParamHeader parse_param_header(std::string_view raw, std::vector<std::string>* defects,
                                std::string_view what, std::string_view hint) {
   ParamHeader out;
-  std::size_t i = skip_cfws(raw, 0);
-  // Main value: one token ("text/plain", "attachment"); what follows it before a ';' can only
-  // be a comment or a parameter that lost its semicolon.
-  while (i < raw.size() && raw[i] != ';' && !is_ws(raw[i]) && raw[i] != '(') {
-    out.value.push_back(lower(raw[i]));
-    ++i;
-  }
-  i = skip_cfws(raw, i);
-
+  std::size_t i = read_main_value(raw, out.value);
   std::map<std::string, Collected> collected;
   std::size_t count = 0;
   while (i < raw.size()) {
@@ -125,147 +288,14 @@ ParamHeader parse_param_header(std::string_view raw, std::vector<std::string>* d
     }
     ++i;  // '='
     i = skip_cfws(raw, i);
-    std::string value;
-    if (i < raw.size() && raw[i] == '"') {
-      ++i;
-      bool closed = false;
-      while (i < raw.size()) {
-        char c = raw[i];
-        if (c == '\\' && i + 1 < raw.size()) {
-          value.push_back(raw[i + 1]);
-          i += 2;
-          continue;
-        }
-        if (c == '"') {
-          closed = true;
-          ++i;
-          break;
-        }
-        if (c == '\r' || c == '\n') {
-          ++i;
-          continue;
-        }
-        value.push_back(c);
-        ++i;
-      }
-      if (!closed && defects) {
-        std::string d(what);
-        if (!d.empty()) d += ": ";
-        defects->push_back(d + "unterminated quoted parameter " + sanitize_utf8(name));
-      }
-      // Skip anything up to the next ';'.
-      while (i < raw.size() && raw[i] != ';') ++i;
-    } else {
-      // The value runs to the next ';' or, when the ';' is missing ("us-ascii format=flowed"),
-      // to white space followed by "name=". One pass over the bytes: finding the ';' first
-      // made each parameter cost the rest of the header (quadratic for "a=b a=b a=b ..."),
-      // and rescanning a run of white space from each of its bytes was quadratic too (both
-      // found while fuzzing).
-      std::size_t vb = i;
-      std::size_t ve = std::string_view::npos;
-      while (i < raw.size() && raw[i] != ';') {
-        if (!is_ws(raw[i])) {
-          ++i;
-          continue;
-        }
-        std::size_t n = i;
-        while (n < raw.size() && is_ws(raw[n])) ++n;
-        std::size_t e = n;
-        while (e < raw.size() && raw[e] != ';' && raw[e] != '=' && !is_ws(raw[e]) &&
-               raw[e] != '"' && raw[e] != '?') {
-          ++e;
-        }
-        if (e < raw.size() && e > n && raw[e] == '=') {
-          ve = i;
-          i = n;  // resume parsing at the next parameter name
-          break;
-        }
-        i = std::max(n, e);
-      }
-      std::string_view v = raw.substr(vb, (ve == std::string_view::npos ? i : ve) - vb);
-      // Trailing white space and a trailing comment.
-      while (!v.empty() && is_ws(v.back())) v.remove_suffix(1);
-      if (!v.empty() && v.back() == ')') {
-        std::size_t open = v.rfind('(');
-        if (open != std::string_view::npos && open > 0 && is_ws(v[open - 1])) {
-          v = v.substr(0, open);
-          while (!v.empty() && is_ws(v.back())) v.remove_suffix(1);
-        }
-      }
-      value = std::string(v);
-    }
+    std::string value = i < raw.size() && raw[i] == '"'
+                            ? read_quoted_value(raw, i, name, defects, what)
+                            : std::string(read_bare_value(raw, i));
     if (name.empty() || ++count > kMaxParams) continue;
-
-    // name, name*, name*N, name*N*
-    bool extended = false;
-    if (!name.empty() && name.back() == '*') {
-      extended = true;
-      name.pop_back();
-    }
-    std::optional<unsigned> index;
-    std::size_t star = name.rfind('*');
-    if (star != std::string::npos && star + 1 < name.size() && name.size() - star - 1 <= 6) {
-      bool digits = true;
-      for (std::size_t k = star + 1; k < name.size(); ++k) {
-        if (name[k] < '0' || name[k] > '9') digits = false;
-      }
-      if (digits) {
-        index = static_cast<unsigned>(std::stoul(name.substr(star + 1)));
-        name.resize(star);
-      }
-    }
-    Collected& c = collected[name];
-    Piece piece{std::move(value), extended};
-    if (index) {
-      c.parts.emplace(*index, std::move(piece));
-    } else if (extended) {
-      if (!c.star) c.star = std::move(piece);
-    } else {
-      if (!c.plain) c.plain = std::move(piece);
-    }
+    collect(collected, std::move(name), std::move(value));
   }
 
-  for (auto& [name, c] : collected) {
-    ParamValue pv;
-    if (!c.parts.empty()) {
-      bool any_extended = false;
-      for (auto& [idx, p] : c.parts) any_extended = any_extended || p.extended;
-      if (!any_extended) {
-        for (auto& [idx, p] : c.parts) pv.value += p.value;
-      } else {
-        std::string bytes;
-        std::string charset;
-        bool first = true;
-        for (auto& [idx, p] : c.parts) {
-          std::string_view v = p.value;
-          if (first && p.extended) {
-            std::string_view cs, rest;
-            if (split_charset(v, cs, rest)) {
-              charset = std::string(cs);
-              v = rest;
-            }
-          }
-          first = false;
-          bytes += p.extended ? percent_decode(v) : std::string(v);
-        }
-        pv.value = to_utf8(bytes, charset, defects, what, hint);
-        pv.extended = true;
-      }
-    } else if (c.star) {
-      std::string_view v = c.star->value;
-      std::string_view cs, rest;
-      std::string charset;
-      if (split_charset(v, cs, rest)) {
-        charset = std::string(cs);
-        v = rest;
-      }
-      pv.value = to_utf8(percent_decode(v), charset, defects, what, hint);
-      pv.extended = true;
-    } else if (c.plain) {
-      pv.value = std::move(c.plain->value);
-    }
-    out.params.emplace(name, std::move(pv));
-  }
+  for (auto& [name, c] : collected) out.params.emplace(name, assemble(c, defects, what, hint));
   return out;
 }
 

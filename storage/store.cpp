@@ -266,6 +266,191 @@ void Store::prepare_registration() {
   prepared_ = true;
 }
 
+namespace {
+
+// Messages registered by an earlier, interrupted pass are skipped and take no number.
+// The caller holds the mailbox lock, so nobody registers these UIDs meanwhile.
+std::set<std::uint32_t> registered_uids(pqxx::work& w, const std::string& mailbox,
+                                        std::uint32_t uidvalidity,
+                                        const std::vector<Incoming>& batch) {
+  std::vector<std::uint32_t> uids;
+  for (const auto& in : batch) uids.push_back(in.uid);
+  std::set<std::uint32_t> done;
+  for (const auto& row :
+       w.exec_params("SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2"
+                     " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
+                     mailbox, uidvalidity, nlohmann::json(uids).dump())) {
+    done.insert(row[0].as<std::uint32_t>());
+  }
+  return done;
+}
+
+// The registration numbers of a batch.
+struct Numbers {
+  std::vector<int> years;       // of receipt, in the registration time zone, by batch position
+  std::map<int, int> next_seq;  // the next number to give in each year
+};
+
+// The year of receipt in the registration time zone, then one counter update per year:
+// numbers are taken inside this transaction, so a rollback gives them back.
+Numbers take_numbers(pqxx::work& w, const std::vector<Incoming>& batch,
+                     const std::set<std::uint32_t>& done, const std::string& timezone) {
+  std::vector<double> epochs;
+  for (const auto& in : batch) epochs.push_back(epoch_seconds(in.received_at));
+  Numbers numbers;
+  for (const auto& row :
+       w.exec_prepared("registration_years", nlohmann::json(epochs).dump(), timezone)) {
+    numbers.years.push_back(row[0].as<int>());
+  }
+  std::map<int, int> needed;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (done.count(batch[i].uid) == 0 && !batch[i].join_case) ++needed[numbers.years[i]];
+  }
+  for (const auto& [year, count] : needed) {
+    int last = w.exec_prepared("take_numbers", year, count)[0][0].as<int>();
+    numbers.next_seq[year] = last - count + 1;
+  }
+  return numbers;
+}
+
+// One message of a batch being registered, with what every statement about it needs.
+struct BatchMessage {
+  pqxx::work& w;
+  const std::string& mailbox;
+  std::uint32_t uidvalidity;
+  const Incoming& in;
+  const mail::Message* m;  // null: unparsed
+};
+
+nlohmann::json attachments_json(const mail::Message* m) {
+  auto attachments = nlohmann::json::array();
+  if (m == nullptr) return attachments;
+  for (const auto& a : m->attachments) {
+    attachments.push_back({{"filename", clean(a.filename)},
+                           {"content_type", clean(a.content_type)},
+                           {"size", a.size},
+                           {"sha256", a.sha256},
+                           {"nested", a.nested}});
+  }
+  return attachments;
+}
+
+// The detail of the case event: where the message came from, plus the caller's extra facts.
+nlohmann::json event_detail(const BatchMessage& x) {
+  const Incoming& in = x.in;
+  nlohmann::json detail = {{"mailbox", x.mailbox},
+                           {"uidvalidity", x.uidvalidity},
+                           {"uid", in.uid},
+                           {"sha256", in.sha256}};
+  if (x.m == nullptr) detail["parse_error"] = clean(in.parse_error);
+  if (!in.automatic.empty()) detail["automatic"] = clean(in.automatic);
+  auto extra = nlohmann::json::parse(in.event_detail, nullptr, false);
+  if (extra.is_object()) detail.update(extra);
+  return detail;
+}
+
+// Runs a registration statement: the message and its attachments ($1-$24), then `tail`.
+template <typename... Tail>
+pqxx::result exec_with_message(const BatchMessage& x, const char* statement, Tail&&... tail) {
+  const Incoming& in = x.in;
+  const mail::Message* m = x.m;
+  std::optional<std::string> none;
+  return x.w.exec_prepared(
+      statement, x.mailbox, x.uidvalidity, in.uid, pqxx::binarystring(in.raw.data(), in.raw.size()),
+      in.sha256, static_cast<std::int64_t>(in.raw.size()),
+      std::string(m == nullptr   ? "unparsed"
+                  : m->oversized ? "oversized"
+                                 : "parsed"),
+      m != nullptr ? none : std::optional<std::string>(clean(in.parse_error)),
+      m != nullptr && !m->message_id.empty() ? std::optional(clean(m->message_id)) : none,
+      m != nullptr && m->from ? std::optional(clean(m->from->name)) : none,
+      m != nullptr && m->from ? std::optional(clean(m->from->address)) : none,
+      addresses(m != nullptr ? m->to : std::vector<mail::Address>{}).dump(),
+      addresses(m != nullptr ? m->cc : std::vector<mail::Address>{}).dump(),
+      addresses(m != nullptr ? m->reply_to : std::vector<mail::Address>{}).dump(),
+      m != nullptr ? plausible_date(m->date) : none,
+      m != nullptr ? std::optional(clean(m->subject)) : none,
+      m != nullptr ? clean_opt(m->in_reply_to) : none,
+      strings(m != nullptr ? m->references : std::vector<std::string>{}).dump(),
+      m != nullptr ? clean_opt(m->auto_submitted) : none,
+      m != nullptr ? std::optional(clean(m->text)) : none,
+      m != nullptr ? std::optional(m->text_type) : none,
+      strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
+      epoch_seconds(in.received_at), attachments_json(m).dump(), std::forward<Tail>(tail)...);
+}
+
+// A new case numbered `regno` ($25-$27), with what the urgency rules decided about it.
+pqxx::result insert_new_case(const BatchMessage& x, const std::string& regno, int year, int seq,
+                             const std::string& detail,
+                             const std::optional<std::string>& automatic) {
+  const Incoming& in = x.in;
+  const CaseDecision* d = x.m != nullptr && in.decision ? &*in.decision : nullptr;
+  std::optional<std::string> none;
+  return exec_with_message(
+      x, "register_message", regno, year, seq,
+      std::string(x.m != nullptr ? "registered" : "unparsed"), detail,
+      d != nullptr ? std::optional(d->urgency) : none,
+      d != nullptr ? std::optional(d->score) : std::optional<int>(),
+      d != nullptr ? std::optional(clean(d->topic)) : none,
+      d != nullptr && !d->unit.empty() ? std::optional(clean(d->unit)) : none,
+      d != nullptr && !d->officer.empty() ? std::optional(clean(d->officer)) : none,
+      d != nullptr ? std::optional(clean(d->term)) : none,
+      d != nullptr && d->deadline ? std::optional(epoch_seconds(*d->deadline))
+                                  : std::optional<double>(),
+      d != nullptr ? std::optional(clean(d->explanation_json)) : none, automatic,
+      strings(in.flags).dump(),
+      strings(d != nullptr ? d->notify : std::vector<std::string>{}).dump(),
+      strings(d != nullptr ? d->kb_links : std::vector<std::string>{}).dump());
+}
+
+// What comes with a registration in the same transaction: the case's channels, an officer's
+// command carried by a follow-up, and the mail the registration causes.
+void record_consequences(pqxx::work& w, const Incoming& in, const Registration& reg,
+                         const Composer& compose) {
+  for (const auto& c : in.channels) {
+    w.exec_prepared("add_channel", reg.case_id, clean(c.address), c.kind, c.source);
+  }
+  for (const auto& a : in.removed_channels) {
+    w.exec_prepared("remove_channel", reg.case_id, clean(a));
+  }
+  if (in.join_case && in.update) apply_case_update(w, reg.case_id, *in.update);
+  if (compose) {
+    for (const auto& mail : compose(in, reg)) {
+      queue_in(w, reg.case_id, mail);
+    }
+  }
+}
+
+// Registers a message not registered before, the `i`-th of its batch: a new case with the
+// next number of its year, or a follow-up recorded on the case it joins.
+void register_one(const BatchMessage& x, std::size_t i, Numbers& numbers,
+                  const RegistrationSettings& settings, const Composer& compose,
+                  Registration& reg) {
+  const Incoming& in = x.in;
+  std::string detail = event_detail(x).dump();
+  auto automatic =
+      in.automatic.empty() ? std::optional<std::string>() : std::optional(clean(in.automatic));
+  pqxx::result r;
+  if (in.join_case) {
+    // $25 is the case it joins, $26 the event detail, $27 its flags.
+    r = exec_with_message(x, "register_follow_up", *in.join_case, detail, automatic,
+                          strings(in.flags).dump());
+    reg.follow_up = true;
+    reg.regno = r[0][2].as<std::string>();
+  } else {
+    int year = numbers.years[i];
+    int seq = numbers.next_seq[year]++;
+    reg.regno = format_regno(settings.pattern, year, seq);
+    r = insert_new_case(x, reg.regno, year, seq, detail, automatic);
+  }
+  reg.case_id = r[0][0].as<std::int64_t>();
+  reg.registered_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(r[0][1].as<double>())));
+  record_consequences(x.w, in, reg, compose);
+}
+
+}  // namespace
+
 std::vector<Registration> Store::register_batch(const std::string& mailbox,
                                                 std::uint32_t uidvalidity,
                                                 const std::vector<Incoming>& batch,
@@ -276,140 +461,18 @@ std::vector<Registration> Store::register_batch(const std::string& mailbox,
     if (batch.empty()) return out;
     prepare_registration();
     pqxx::work w(*conn_);
-
-    // Messages registered by an earlier, interrupted pass are skipped and take no number.
-    // The caller holds the mailbox lock, so nobody registers these UIDs meanwhile.
-    std::vector<std::uint32_t> uids;
-    std::vector<double> epochs;
-    for (const auto& in : batch) {
-      uids.push_back(in.uid);
-      epochs.push_back(epoch_seconds(in.received_at));
-    }
-    std::set<std::uint32_t> done;
-    for (const auto& row :
-         w.exec_params("SELECT uid FROM messages WHERE mailbox = $1 AND uidvalidity = $2"
-                       " AND uid = ANY (SELECT jsonb_array_elements_text($3::jsonb)::bigint)",
-                       mailbox, uidvalidity, nlohmann::json(uids).dump())) {
-      done.insert(row[0].as<std::uint32_t>());
-    }
-
-    // The year of receipt in the registration time zone, then one counter update per year:
-    // numbers are taken inside this transaction, so a rollback gives them back.
-    std::vector<int> years;
-    for (const auto& row :
-         w.exec_prepared("registration_years", nlohmann::json(epochs).dump(), settings.timezone)) {
-      years.push_back(row[0].as<int>());
-    }
-    std::map<int, int> needed;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (done.count(batch[i].uid) == 0 && !batch[i].join_case) ++needed[years[i]];
-    }
-    std::map<int, int> next_seq;
-    for (const auto& [year, count] : needed) {
-      int last = w.exec_prepared("take_numbers", year, count)[0][0].as<int>();
-      next_seq[year] = last - count + 1;
-    }
+    std::set<std::uint32_t> done = registered_uids(w, mailbox, uidvalidity, batch);
+    Numbers numbers = take_numbers(w, batch, done, settings.timezone);
 
     std::uint32_t max_uid = 0;
-    std::optional<std::string> none;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& in = batch[i];
       max_uid = std::max(max_uid, in.uid);
+      BatchMessage x{w, mailbox, uidvalidity, in, in.parsed ? &*in.parsed : nullptr};
       Registration reg;
       reg.uid = in.uid;
-      const mail::Message* m = in.parsed ? &*in.parsed : nullptr;
-      const CaseDecision* d = m != nullptr && in.decision ? &*in.decision : nullptr;
-      reg.unparsed = m == nullptr;
-      if (done.count(in.uid) != 0) {
-        out.push_back(reg);
-        continue;
-      }
-      auto attachments = nlohmann::json::array();
-      if (m != nullptr) {
-        for (const auto& a : m->attachments) {
-          attachments.push_back({{"filename", clean(a.filename)},
-                                 {"content_type", clean(a.content_type)},
-                                 {"size", a.size},
-                                 {"sha256", a.sha256},
-                                 {"nested", a.nested}});
-        }
-      }
-      nlohmann::json detail = {{"mailbox", mailbox},
-                               {"uidvalidity", uidvalidity},
-                               {"uid", in.uid},
-                               {"sha256", in.sha256}};
-      if (m == nullptr) detail["parse_error"] = clean(in.parse_error);
-      if (!in.automatic.empty()) detail["automatic"] = clean(in.automatic);
-      auto extra = nlohmann::json::parse(in.event_detail, nullptr, false);
-      if (extra.is_object()) detail.update(extra);
-      auto automatic = in.automatic.empty() ? none : std::optional(clean(in.automatic));
-      // The message and its attachments ($1-$24), then what the statement adds.
-      auto exec = [&](const char* statement, auto&&... tail) {
-        return w.exec_prepared(
-            statement, mailbox, uidvalidity, in.uid,
-            pqxx::binarystring(in.raw.data(), in.raw.size()), in.sha256,
-            static_cast<std::int64_t>(in.raw.size()),
-            std::string(m == nullptr   ? "unparsed"
-                        : m->oversized ? "oversized"
-                                       : "parsed"),
-            m != nullptr ? none : std::optional<std::string>(clean(in.parse_error)),
-            m != nullptr && !m->message_id.empty() ? std::optional(clean(m->message_id)) : none,
-            m != nullptr && m->from ? std::optional(clean(m->from->name)) : none,
-            m != nullptr && m->from ? std::optional(clean(m->from->address)) : none,
-            addresses(m != nullptr ? m->to : std::vector<mail::Address>{}).dump(),
-            addresses(m != nullptr ? m->cc : std::vector<mail::Address>{}).dump(),
-            addresses(m != nullptr ? m->reply_to : std::vector<mail::Address>{}).dump(),
-            m != nullptr ? plausible_date(m->date) : none,
-            m != nullptr ? std::optional(clean(m->subject)) : none,
-            m != nullptr ? clean_opt(m->in_reply_to) : none,
-            strings(m != nullptr ? m->references : std::vector<std::string>{}).dump(),
-            m != nullptr ? clean_opt(m->auto_submitted) : none,
-            m != nullptr ? std::optional(clean(m->text)) : none,
-            m != nullptr ? std::optional(m->text_type) : none,
-            strings(m != nullptr ? m->defects : std::vector<std::string>{}).dump(),
-            epoch_seconds(in.received_at), attachments.dump(),
-            std::forward<decltype(tail)>(tail)...);
-      };
-      pqxx::result r;
-      if (in.join_case) {
-        r = exec("register_follow_up", *in.join_case, detail.dump(), automatic,
-                 strings(in.flags).dump());
-        reg.follow_up = true;
-        reg.regno = r[0][2].as<std::string>();
-      } else {
-        int year = years[i];
-        int seq = next_seq[year]++;
-        reg.regno = format_regno(settings.pattern, year, seq);
-        r = exec("register_message", reg.regno, year, seq,
-                 std::string(m != nullptr ? "registered" : "unparsed"), detail.dump(),
-                 d != nullptr ? std::optional(d->urgency) : none,
-                 d != nullptr ? std::optional(d->score) : std::optional<int>(),
-                 d != nullptr ? std::optional(clean(d->topic)) : none,
-                 d != nullptr && !d->unit.empty() ? std::optional(clean(d->unit)) : none,
-                 d != nullptr && !d->officer.empty() ? std::optional(clean(d->officer)) : none,
-                 d != nullptr ? std::optional(clean(d->term)) : none,
-                 d != nullptr && d->deadline ? std::optional(epoch_seconds(*d->deadline))
-                                             : std::optional<double>(),
-                 d != nullptr ? std::optional(clean(d->explanation_json)) : none, automatic,
-                 strings(in.flags).dump(),
-                 strings(d != nullptr ? d->notify : std::vector<std::string>{}).dump(),
-                 strings(d != nullptr ? d->kb_links : std::vector<std::string>{}).dump());
-      }
-      reg.case_id = r[0][0].as<std::int64_t>();
-      reg.registered_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-          std::chrono::duration<double>(r[0][1].as<double>())));
-      for (const auto& c : in.channels) {
-        w.exec_prepared("add_channel", reg.case_id, clean(c.address), c.kind, c.source);
-      }
-      for (const auto& a : in.removed_channels) {
-        w.exec_prepared("remove_channel", reg.case_id, clean(a));
-      }
-      if (in.join_case && in.update) apply_case_update(w, reg.case_id, *in.update);
-      if (compose) {
-        for (const auto& mail : compose(in, reg)) {
-          queue_in(w, reg.case_id, mail);
-        }
-      }
+      reg.unparsed = x.m == nullptr;
+      if (done.count(in.uid) == 0) register_one(x, i, numbers, settings, compose, reg);
       out.push_back(reg);
     }
     w.exec_params(
