@@ -52,24 +52,34 @@ bool is_blank(std::string_view s) { return trim(s).empty(); }
 
 std::string lower_ru(std::string_view s) {
   std::string out(s);
-  for (std::size_t i = 0; i < out.size(); ++i) {
+  auto continuation = [&](std::size_t k) {
+    return k < out.size() && (static_cast<unsigned char>(out[k]) & 0xC0) == 0x80;
+  };
+  for (std::size_t i = 0; i < out.size();) {
     auto c = static_cast<unsigned char>(out[i]);
     if (c < 0x80) {
-      out[i] = static_cast<char>(std::tolower(c));
+      out[i++] = static_cast<char>(std::tolower(c));
       continue;
     }
-    if (i + 1 >= out.size()) break;
-    auto d = static_cast<unsigned char>(out[i + 1]);
-    if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {  // А-П → а-п
-      out[i + 1] = static_cast<char>(d + 0x20);
-    } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {  // Р-Я → р-я (D1 80-8F)
-      out[i] = static_cast<char>(0xD1);
-      out[i + 1] = static_cast<char>(d - 0x20);
-    } else if (c == 0xD0 && d == 0x81) {  // Ё → ё
-      out[i] = static_cast<char>(0xD1);
-      out[i + 1] = static_cast<char>(0x91);
+    if (c == 0xD0 && continuation(i + 1)) {
+      auto d = static_cast<unsigned char>(out[i + 1]);
+      if (d >= 0x90 && d <= 0x9F) {  // А-П → а-п
+        out[i + 1] = static_cast<char>(d + 0x20);
+      } else if (d >= 0xA0 && d <= 0xAF) {  // Р-Я → р-я (D1 80-8F)
+        out[i] = static_cast<char>(0xD1);
+        out[i + 1] = static_cast<char>(d - 0x20);
+      } else if (d == 0x81) {  // Ё → ё
+        out[i] = static_cast<char>(0xD1);
+        out[i + 1] = static_cast<char>(0x91);
+      }
     }
-    ++i;
+    // Step over the whole character: a lead byte and the continuation bytes it announces
+    // (a dash or "…" is three bytes), never past a byte that does not continue it, so a
+    // stray byte costs only itself.
+    std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    std::size_t end = i + 1;
+    while (end < i + length && continuation(end)) ++end;
+    i = end;
   }
   return out;
 }

@@ -28,9 +28,9 @@ std::string_view trim(std::string_view s);
 bool is_blank(std::string_view s);
 
 /// Lower case for ASCII and Russian Cyrillic (А-Я, Ё); every other byte unchanged. Each
-/// letter keeps its byte length, so offsets found in the result hold in `s` too. It steps
-/// over one- and two-byte characters only: right after a three-byte character (a dash,
-/// "…", a BOM) letters keep their case up to the next ASCII byte, which may keep it too.
+/// letter keeps its byte length, so offsets found in the result hold in `s` too. Characters of
+/// three and four bytes (a dash, "…", a BOM) and invalid bytes are stepped over whole, so
+/// the letters after them are lowered too.
 std::string lower_ru(std::string_view s);
 
 /// The form a phrase is compared in: lower_ru, "ё" as "е", every run of white space one

@@ -86,14 +86,21 @@ TEST(BaseText, LowerRuLeavesOtherBytesAlone) {
 // Today's behaviour, pinned so that a change to it is deliberate: lower_ru steps over one-
 // and two-byte characters only, so after a three-byte one (a dash, "…", a BOM) or a stray
 // byte letters keep their case up to the next ASCII byte, which may keep it too.
-TEST(BaseText, LowerRuStepsInOneAndTwoByteCharacters) {
+// Regression: lower_ru stepped over one- and two-byte characters only, so the letters right
+// after a dash, "…" or a stray byte kept their capitals ("—ОТВЕТ" stayed as it was, and a
+// quote header or signature line with such a character could go unrecognised).
+TEST(BaseText, LowerRuStepsOverWholeCharactersOfAnyLength) {
   EXPECT_EQ(lower_ru("— ОТВЕТ"), "— ответ");
-  EXPECT_EQ(lower_ru("—ОТВЕТ"), "—ОТВЕТ");
-  EXPECT_EQ(lower_ru("…ДА"), "…ДА");
+  EXPECT_EQ(lower_ru("—ОТВЕТ"), "—ответ");
+  EXPECT_EQ(lower_ru("…ДА"), "…да");
+  EXPECT_EQ(lower_ru("\xF0\x9F\x98\x80ДА"), "\xF0\x9F\x98\x80да");  // an emoji
   EXPECT_EQ(lower_ru("A\xFF"
                      "BC"),
             "a\xFF"
-            "Bc");
+            "bc");
+  // A lead byte without its continuation bytes costs only itself.
+  EXPECT_EQ(lower_ru("\xE2Я"), "\xE2я");
+  EXPECT_EQ(lower_ru("\xD0"), "\xD0");
 }
 
 TEST(BaseText, LowerRuKeepsByteOffsets) {
