@@ -217,15 +217,18 @@ Key<TargetOf<F>> secret(const std::string& key, F field) {
   }};
 }
 
-/// A path, relative ones resolved against the file's directory. The fallback is resolved the
-/// same way, as if it had been written in the file.
+/// A path, a relative one resolved against the file's directory. The fallback is used as it
+/// is: it is absolute (the installed data) or built from a path already resolved (the
+/// calendar beside the rules), and resolving it again would prefix the directory twice.
 template <class F>
 Key<TargetOf<F>> path(const std::string& key, F field,
                       Fallback<TargetOf<F>, std::string> fallback) {
   return {[=](TableReader& r, TargetOf<F>& target) {
-    auto v = r.string(key);
-    if (!v) v = fallback(target);
-    if (v) FieldTraits<F>::get(field, target) = r.resolve(*v);
+    if (auto v = r.string(key)) {
+      FieldTraits<F>::get(field, target) = r.resolve(*v);
+    } else if (auto d = fallback(target)) {
+      FieldTraits<F>::get(field, target) = *d;
+    }
   }};
 }
 

@@ -161,6 +161,18 @@ TEST(ConfigSchema, RequiredKeysAndIds) {
             "/etc/m.toml:1: units: must be an array of tables ([[units]])");
 }
 
+// Regression: with a relative config file ("etc/m.toml") and a relative rules.directory, the
+// calendar's default was resolved against the file's directory a second time
+// ("etc/etc/rules/calendar").
+TEST(ConfigSchema, CalendarBesideRelativeRulesIsResolvedOnce) {
+  auto c = load_config_text(kHead +
+                                "[rules]\ndirectory = \"rules\"\n[[units]]\nid = \"u1\"\n"
+                                "[office]\naddress = \"a@b.example\"\n",
+                            "etc/m.toml");
+  EXPECT_EQ(c.rules.directory, std::filesystem::path("etc/rules"));
+  EXPECT_EQ(c.rules.calendar_directory, std::filesystem::path("etc/rules/calendar"));
+}
+
 // What a key left out gives: the value its table line declares.
 TEST(ConfigSchema, DefaultsOfKeysLeftOut) {
   auto c = load_config_text(kHead + "[[units]]\nid = \"u1\"\n[office]\naddress = \"a@b.example\"\n",
