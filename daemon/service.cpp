@@ -1,5 +1,6 @@
 #include "daemon/service.hpp"
 
+#include "base/backoff.hpp"
 #include "cases/correspondence.hpp"
 #include "daemon/assess.hpp"
 #include "daemon/case_settings.hpp"
@@ -11,7 +12,6 @@
 #include <csignal>
 #include <memory>
 #include <optional>
-#include <random>
 #include <thread>
 
 namespace mailgate::daemon {
@@ -35,29 +35,6 @@ void sleep_unless_stopped(std::chrono::milliseconds total) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
-
-/// Exponential backoff with jitter: retries from several daemons or after a shared outage
-/// must not arrive in lockstep.
-class Backoff {
- public:
-  Backoff(std::chrono::seconds first, std::chrono::seconds max) : first_(first), max_(max) {}
-  std::chrono::milliseconds next() {
-    std::chrono::seconds base =
-        std::min<std::chrono::seconds>(max_, first_ * (1LL << std::min(failures_, 20)));
-    ++failures_;
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
-    return std::chrono::milliseconds(static_cast<long long>(
-        std::chrono::duration<double, std::milli>(base).count() * jitter(rng_)));
-  }
-  void reset() { failures_ = 0; }
-  int failures() const { return failures_; }
-
- private:
-  std::chrono::seconds first_;
-  std::chrono::seconds max_;
-  int failures_ = 0;
-  std::mt19937 rng_{std::random_device{}()};
-};
 
 std::string imap_problem(const mail::ImapError& e, const Config& c) {
   switch (e.kind()) {
@@ -98,7 +75,8 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<mail::ImapSession> imap;
   bool locked = false;
-  Backoff backoff(config.intake.poll_interval, config.intake.max_backoff);
+  // Jitter: retries from several daemons or after a shared outage must not come in lockstep.
+  base::Backoff backoff({config.intake.poll_interval, config.intake.max_backoff, 0.5, 1.0});
 
   spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
                config.imap.port, config.imap.user);
