@@ -1,9 +1,11 @@
 #include "daemon/outbox_worker.hpp"
 
+#include "base/backoff.hpp"
 #include "daemon/case_settings.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -25,11 +27,9 @@ mail::SmtpSettings smtp_settings(const SmtpConfig& c) {
 }
 
 std::chrono::seconds retry_delay(const OutboxConfig& config, int attempt, double jitter01) {
-  double base = double(config.min_backoff.count());
-  for (int i = 1; i < attempt && base < double(config.max_backoff.count()); ++i) base *= 2;
-  base = std::min(base, double(config.max_backoff.count()));
-  double jittered = base * (0.75 + 0.5 * jitter01);
-  return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(jittered)));
+  auto wait =
+      base::backoff_delay({config.min_backoff, config.max_backoff, 0.75, 1.25}, attempt, jitter01);
+  return std::chrono::seconds(std::max<long long>(1, static_cast<long long>(wait.count())));
 }
 
 OutboxWorker::OutboxWorker(const Config& config, const templates::TemplateSet& templates)
@@ -99,6 +99,7 @@ std::size_t drain_outbox(const Config& config, const templates::TemplateSet& tem
                          const std::atomic<bool>& stop) {
   std::atomic<std::size_t> total{0};
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(config.outbox.workers));
   for (int i = 0; i < config.outbox.workers; ++i) {
     threads.emplace_back([&] {
       try {
@@ -116,6 +117,10 @@ std::size_t drain_outbox(const Config& config, const templates::TemplateSet& tem
 
 void OutboxWorker::run(const std::atomic<bool>& stop) {
   std::unique_ptr<storage::Store> store;
+  // Errors in a row wait 2, 4, 8... poll intervals, up to max_backoff, without jitter (one
+  // worker's database or SMTP outage). The message names the wait before the doubling, as
+  // it always has.
+  base::Backoff backoff({2 * config_.outbox.poll_interval, config_.outbox.max_backoff});
   auto wait = config_.outbox.poll_interval;
   auto sleep = [&](std::chrono::seconds total) {
     for (auto slept = std::chrono::milliseconds(0); !stop && slept < total;
@@ -123,21 +128,23 @@ void OutboxWorker::run(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   };
+  auto back_off = [&] { wait = std::chrono::duration_cast<std::chrono::seconds>(backoff.next()); };
   while (!stop) {
     try {
       if (!store) {
         store = std::make_unique<storage::Store>(config_.database.url, config_.database.password);
       }
       drain(*store, stop);
+      backoff.reset();
       wait = config_.outbox.poll_interval;
     } catch (const storage::StoreError& e) {
       spdlog::error("outbox: {}; retrying in {} s", e.what(), wait.count());
       store.reset();
-      wait = std::min(wait * 2, config_.outbox.max_backoff);
+      back_off();
     } catch (const std::exception& e) {
       spdlog::error("outbox: {}; retrying in {} s", e.what(), wait.count());
       smtp_.reset();
-      wait = std::min(wait * 2, config_.outbox.max_backoff);
+      back_off();
     }
     sleep(wait);
   }

@@ -1,5 +1,6 @@
 #include "daemon/service.hpp"
 
+#include "base/backoff.hpp"
 #include "cases/correspondence.hpp"
 #include "daemon/assess.hpp"
 #include "daemon/case_settings.hpp"
@@ -11,8 +12,8 @@
 #include <csignal>
 #include <memory>
 #include <optional>
-#include <random>
 #include <thread>
+#include <vector>
 
 namespace mailgate::daemon {
 namespace {
@@ -36,29 +37,6 @@ void sleep_unless_stopped(std::chrono::milliseconds total) {
   }
 }
 
-/// Exponential backoff with jitter: retries from several daemons or after a shared outage
-/// must not arrive in lockstep.
-class Backoff {
- public:
-  Backoff(std::chrono::seconds first, std::chrono::seconds max) : first_(first), max_(max) {}
-  std::chrono::milliseconds next() {
-    std::chrono::seconds base =
-        std::min<std::chrono::seconds>(max_, first_ * (1LL << std::min(failures_, 20)));
-    ++failures_;
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
-    return std::chrono::milliseconds(static_cast<long long>(
-        std::chrono::duration<double, std::milli>(base).count() * jitter(rng_)));
-  }
-  void reset() { failures_ = 0; }
-  int failures() const { return failures_; }
-
- private:
-  std::chrono::seconds first_;
-  std::chrono::seconds max_;
-  int failures_ = 0;
-  std::mt19937 rng_{std::random_device{}()};
-};
-
 std::string imap_problem(const mail::ImapError& e, const Config& c) {
   switch (e.kind()) {
     case mail::ImapError::Kind::auth:
@@ -69,6 +47,181 @@ std::string imap_problem(const mail::ImapError& e, const Config& c) {
     default:
       return std::string("IMAP server error: ") + e.what();
   }
+}
+
+IntakeSettings intake_settings(const Config& config) {
+  IntakeSettings settings;
+  settings.mailbox = config.mailbox;
+  settings.processed_folder = config.processed_folder;
+  settings.quarantine_folder = config.quarantine_folder;
+  settings.batch_size = config.intake.batch_size;
+  settings.max_parse_attempts = config.intake.max_parse_attempts;
+  settings.registration = {config.registration.pattern, config.registration.timezone};
+  return settings;
+}
+
+/// Templates are checked in full before anything runs: a broken one is an administrator's
+/// error to fix now, not a mail that fails to compose at 3 a.m. Empty after logging why.
+std::optional<templates::TemplateSet> load_checked_templates(const Config& config) {
+  try {
+    return load_templates(
+        config.templates_directory,
+        {config.min_readability, config.max_sentence_words, config.max_cliches, 2});
+  } catch (const templates::TemplateError& e) {
+    for (const auto& err : e.errors()) spdlog::error("template: {}", err);
+  } catch (const std::exception& e) {
+    spdlog::error("templates: {}", e.what());
+  }
+  return std::nullopt;
+}
+
+/// Sending threads: each its own database and SMTP connection; SKIP LOCKED keeps them (and
+/// other processes) off each other's rows. Leaving the scope stops and joins them.
+class OutboxThreads {
+ public:
+  OutboxThreads(const Config& config, const templates::TemplateSet& tmpl, int count) {
+    for (int i = 0; i < count; ++i) {
+      threads_.emplace_back([&config, &tmpl] { OutboxWorker(config, tmpl).run(g_stop); });
+    }
+  }
+  OutboxThreads(const OutboxThreads&) = delete;
+  OutboxThreads& operator=(const OutboxThreads&) = delete;
+  ~OutboxThreads() {
+    g_stop = true;
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  std::vector<std::thread> threads_;
+};
+
+/// SIGHUP: the new rule files and calendar are checked in full before they replace the old.
+void reload_rules_if_asked(const Config& config, RulesHolder& rules) {
+  if (!g_reload.exchange(false)) return;
+  auto error = rules.reload(config);
+  if (error.empty()) {
+    spdlog::info("SIGHUP: rules and calendar reloaded ({} rule file(s))", rules.get()->files);
+  } else {
+    spdlog::error("SIGHUP: the new rules were not loaded; the old ones stay:\n{}", error);
+  }
+}
+
+/// How one turn of the run loop ended.
+enum class Turn { again, done, failed };
+
+/// The run loop's connections, kept from pass to pass and dropped on the error that broke
+/// them, and the backoff between failed turns.
+class PassLoop {
+ public:
+  PassLoop(const Config& config, bool once, bool sending, const Parser& parser, RulesHolder& rules,
+           const templates::TemplateSet& tmpl)
+      : config_(config),
+        once_(once),
+        sending_(sending),
+        parser_(parser),
+        rules_(rules),
+        tmpl_(tmpl),
+        settings_(intake_settings(config)),
+        workflow_(case_settings(config)),
+        backoff_({config.intake.poll_interval, config.intake.max_backoff, 0.5, 1.0}) {}
+
+  /// Connects as needed, runs one pass and sleeps until the next; failed: `once` and the
+  /// pass could not run.
+  Turn turn() {
+    try {
+      return connect_and_pass();
+    } catch (const mail::ImapError& e) {
+      imap_.reset();
+      spdlog::error("{}", imap_problem(e, config_));
+      return back_off();
+    } catch (const storage::StoreError& e) {
+      // A refused write that survived the one-by-one fallback, or a lost connection: start
+      // over with a new connection (which also drops the mailbox lock).
+      store_.reset();
+      spdlog::error("database: {}", e.what());
+      return back_off();
+    }
+  }
+
+ private:
+  Turn connect_and_pass();
+  PassResult run_pass(bool fresh_connection);
+  Turn back_off();
+
+  const Config& config_;
+  const bool once_;
+  const bool sending_;
+  const Parser& parser_;
+  RulesHolder& rules_;
+  const templates::TemplateSet& tmpl_;
+  const IntakeSettings settings_;
+  const cases::Settings workflow_;
+  base::Backoff backoff_;  ///< jitter: retries after a shared outage must not come in lockstep
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<mail::ImapSession> imap_;
+  bool locked_ = false;
+};
+
+Turn PassLoop::connect_and_pass() {
+  if (!store_) {
+    store_ = std::make_unique<storage::Store>(config_.database.url, config_.database.password);
+    if (int n = store_->migrate(); n > 0) spdlog::info("applied {} database migration(s)", n);
+    locked_ = false;
+  }
+  if (!locked_) {
+    locked_ = store_->try_lock_mailbox(config_.mailbox);
+    if (!locked_) {
+      spdlog::warn("another mailgate instance is polling {}; waiting", config_.mailbox);
+      if (once_) return Turn::failed;
+      sleep_unless_stopped(config_.intake.poll_interval);
+      return Turn::again;
+    }
+  }
+  bool fresh_connection = !imap_;
+  if (!imap_) {
+    imap_ = std::make_unique<mail::ImapSession>(config_.imap);
+    imap_->connect();
+  }
+  auto r = run_pass(fresh_connection);
+  if (backoff_.failures() > 0) spdlog::info("servers reachable again; intake resumed");
+  backoff_.reset();
+  if (r.registered + r.resumed > 0) {
+    spdlog::info("pass done: {} registered ({} unparsed), {} resumed, {} moved", r.registered,
+                 r.unparsed, r.resumed, r.moved);
+  }
+  if (once_) {
+    // --once: what this pass queued is sent before the process ends.
+    if (sending_) {
+      std::size_t n = drain_outbox(config_, tmpl_, g_stop);
+      if (n > 0) spdlog::info("outbox: {} mail handled", n);
+    }
+    return Turn::done;
+  }
+  sleep_unless_stopped(config_.intake.poll_interval);
+  return Turn::again;
+}
+
+PassResult PassLoop::run_pass(bool fresh_connection) {
+  Assessor assessor(*store_, rules_, config_.mailbox, config_.rules.history_days);
+  cases::Correspondence correspondence(*store_, workflow_, tmpl_);
+  auto assess = [&](std::vector<storage::Incoming>& batch) {
+    assessor(batch);
+    correspondence.prepare(batch);
+  };
+  Intake intake(*imap_, *store_, settings_, parser_, assess, g_stop);
+  intake.set_composer([&](const storage::Incoming& in, const storage::Registration& reg) {
+    return correspondence.compose(in, reg);
+  });
+  if (fresh_connection) intake.prepare();
+  return intake.run_pass();
+}
+
+Turn PassLoop::back_off() {
+  if (once_) return Turn::failed;
+  auto wait = backoff_.next();
+  spdlog::info("retrying in {:.1f} s", static_cast<double>(wait.count()) / 1000.0);
+  sleep_unless_stopped(wait);
+  return Turn::again;
 }
 
 }  // namespace
@@ -86,128 +239,21 @@ void install_signal_handlers() {
 }
 
 int run_service(const Config& config, bool once, const Parser& parser, RulesHolder& rules) {
-  IntakeSettings settings;
-  settings.mailbox = config.mailbox;
-  settings.processed_folder = config.processed_folder;
-  settings.quarantine_folder = config.quarantine_folder;
-  settings.batch_size = config.intake.batch_size;
-  settings.max_parse_attempts = config.intake.max_parse_attempts;
-  settings.registration = {config.registration.pattern, config.registration.timezone};
-  const cases::Settings workflow = case_settings(config);
-
-  std::unique_ptr<storage::Store> store;
-  std::unique_ptr<mail::ImapSession> imap;
-  bool locked = false;
-  Backoff backoff(config.intake.poll_interval, config.intake.max_backoff);
-
   spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
                config.imap.port, config.imap.user);
-  // Templates are checked in full before anything runs: a broken one is an administrator's
-  // error to fix now, not a mail that fails to compose at 3 a.m.
-  std::optional<templates::TemplateSet> tmpl;
-  try {
-    tmpl =
-        load_templates(config.templates_directory,
-                       {config.min_readability, config.max_sentence_words, config.max_cliches, 2});
-  } catch (const templates::TemplateError& e) {
-    for (const auto& err : e.errors()) spdlog::error("template: {}", err);
-    return 2;
-  } catch (const std::exception& e) {
-    spdlog::error("templates: {}", e.what());
-    return 2;
-  }
+  auto tmpl = load_checked_templates(config);
+  if (!tmpl) return 2;
   bool sending = !config.smtp.host.empty() && !config.office.address.empty();
-  if (!sending)
+  if (!sending) {
     spdlog::warn("no [smtp] host or [office] address: outgoing mail waits in the outbox");
-  // Sending threads: each its own database and SMTP connection; SKIP LOCKED keeps them
-  // (and other processes) off each other's rows.
-  std::vector<std::thread> workers;
-  if (sending && !once) {
-    for (int i = 0; i < config.outbox.workers; ++i) {
-      workers.emplace_back([&] { OutboxWorker(config, *tmpl).run(g_stop); });
-    }
   }
-  struct Joiner {
-    std::vector<std::thread>& threads;
-    ~Joiner() {
-      g_stop = true;
-      for (auto& t : threads) t.join();
-    }
-  } joiner{workers};
+  PassLoop loop(config, once, sending, parser, rules, *tmpl);
+  OutboxThreads workers(config, *tmpl, sending && !once ? config.outbox.workers : 0);
   while (!g_stop) {
-    if (g_reload.exchange(false)) {
-      // The new rule files and calendar are checked in full before they replace the old.
-      auto error = rules.reload(config);
-      if (error.empty()) {
-        spdlog::info("SIGHUP: rules and calendar reloaded ({} rule file(s))", rules.get()->files);
-      } else {
-        spdlog::error("SIGHUP: the new rules were not loaded; the old ones stay:\n{}", error);
-      }
-    }
-    try {
-      if (!store) {
-        store = std::make_unique<storage::Store>(config.database.url, config.database.password);
-        if (int n = store->migrate(); n > 0) spdlog::info("applied {} database migration(s)", n);
-        locked = false;
-      }
-      if (!locked) {
-        locked = store->try_lock_mailbox(config.mailbox);
-        if (!locked) {
-          spdlog::warn("another mailgate instance is polling {}; waiting", config.mailbox);
-          if (once) return 1;
-          sleep_unless_stopped(config.intake.poll_interval);
-          continue;
-        }
-      }
-      bool fresh_connection = !imap;
-      if (!imap) {
-        imap = std::make_unique<mail::ImapSession>(config.imap);
-        imap->connect();
-      }
-      Assessor assessor(*store, rules, config.mailbox, config.rules.history_days);
-      cases::Correspondence correspondence(*store, workflow, *tmpl);
-      auto assess = [&](std::vector<storage::Incoming>& batch) {
-        assessor(batch);
-        correspondence.prepare(batch);
-      };
-      Intake intake(*imap, *store, settings, parser, assess, g_stop);
-      intake.set_composer([&](const storage::Incoming& in, const storage::Registration& reg) {
-        return correspondence.compose(in, reg);
-      });
-      if (fresh_connection) intake.prepare();
-      auto r = intake.run_pass();
-      if (backoff.failures() > 0) spdlog::info("servers reachable again; intake resumed");
-      backoff.reset();
-      if (r.registered + r.resumed > 0) {
-        spdlog::info("pass done: {} registered ({} unparsed), {} resumed, {} moved", r.registered,
-                     r.unparsed, r.resumed, r.moved);
-      }
-      if (once) {
-        // --once: what this pass queued is sent before the process ends.
-        if (sending) {
-          std::size_t n = drain_outbox(config, *tmpl, g_stop);
-          if (n > 0) spdlog::info("outbox: {} mail handled", n);
-        }
-        break;
-      }
-      sleep_unless_stopped(config.intake.poll_interval);
-    } catch (const mail::ImapError& e) {
-      imap.reset();
-      spdlog::error("{}", imap_problem(e, config));
-      if (once) return 1;
-      auto wait = backoff.next();
-      spdlog::info("retrying in {:.1f} s", static_cast<double>(wait.count()) / 1000.0);
-      sleep_unless_stopped(wait);
-    } catch (const storage::StoreError& e) {
-      // A refused write that survived the one-by-one fallback, or a lost connection: start
-      // over with a new connection (which also drops the mailbox lock).
-      store.reset();
-      spdlog::error("database: {}", e.what());
-      if (once) return 1;
-      auto wait = backoff.next();
-      spdlog::info("retrying in {:.1f} s", static_cast<double>(wait.count()) / 1000.0);
-      sleep_unless_stopped(wait);
-    }
+    reload_rules_if_asked(config, rules);
+    Turn turn = loop.turn();
+    if (turn == Turn::failed) return 1;
+    if (turn == Turn::done) break;
   }
   spdlog::info("mailgate stopped");
   return 0;

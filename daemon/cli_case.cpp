@@ -1,12 +1,16 @@
-#include "daemon/case_cli.hpp"
+// The case commands of the console: `case list` filters, `case show`, and the officers'
+// actions (`case answer|refuse|forward|transfer|clarify|extend|close`), which follow the
+// same rules and the same refusal gate as commands by mail.
+#include "daemon/cli_commands.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
+#include <variant>
 
 #include "cases/case_actions.hpp"
 #include "cases/case_table.hpp"
@@ -14,10 +18,11 @@
 #include "cases/officer_command.hpp"
 #include "cases/outbound.hpp"
 #include "daemon/case_settings.hpp"
+#include "daemon/cli.hpp"
 #include "daemon/template_loader.hpp"
 #include "storage/store.hpp"
 
-namespace mailgate::daemon {
+namespace mailgate::daemon::cli {
 namespace {
 
 using cases::Action;
@@ -25,18 +30,6 @@ using cases::ActionRequest;
 using cases::CaseState;
 using cases::CommandError;
 using cases::OfficerCommand;
-
-int usage(const std::string& why) {
-  std::cerr << "mailgate: " << why << "\n";
-  return 2;
-}
-
-std::string read_text(const std::string& path) {
-  if (path == "-") return {std::istreambuf_iterator<char>(std::cin), {}};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // The command line an officer would have written first in a mail.
 const char* command_word(const std::string& action) {
@@ -56,11 +49,24 @@ bool needs_argument(const std::string& action) {
 
 bool open_case(const std::string& status) { return cases::open_status(status); }
 
-}  // namespace
+/// Now as the deadlines are listed: "2026-04-30T14:00:00+03:00".
+std::string now_iso_moscow() {
+  auto now = std::chrono::system_clock::now();
+  auto t = std::chrono::floor<std::chrono::seconds>(now) + std::chrono::hours(3);
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd(day);
+  std::chrono::hh_mm_ss hms(t - day);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+03:00", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
+                long(hms.minutes().count()), long(hms.seconds().count()));
+  return buf;
+}
 
 bool is_case_action(const std::string& word) { return *command_word(word) != '\0'; }
 
-int case_list_command(const Config& config, const std::vector<std::string>& words) {
+/// words: {"case", "list", options...}
+int case_list(const Config& config, const std::vector<std::string>& words) {
   bool json = false;
   bool overdue = false;
   std::string status;
@@ -72,25 +78,13 @@ int case_list_command(const Config& config, const std::vector<std::string>& word
     } else if (words[i] == "--status" && i + 1 < words.size()) {
       status = words[++i];
     } else {
-      return usage("unknown option for case list: " + words[i]);
+      return brief_usage_error("unknown option for case list: " + words[i]);
     }
   }
   storage::Store store(config.database.url, config.database.password);
   auto cases = store.list_cases(config.registration.timezone);
   // ISO 8601 strings with the same offset compare like the moments they name.
-  auto now = std::chrono::system_clock::now();
-  std::string now_iso;
-  {
-    auto t = std::chrono::floor<std::chrono::seconds>(now) + std::chrono::hours(3);
-    auto day = std::chrono::floor<std::chrono::days>(t);
-    std::chrono::year_month_day ymd(day);
-    std::chrono::hh_mm_ss hms(t - day);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+03:00", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
-                  long(hms.minutes().count()), long(hms.seconds().count()));
-    now_iso = buf;
-  }
+  std::string now_iso = now_iso_moscow();
   std::vector<storage::CaseSummary> shown;
   for (auto& c : cases) {
     if (!status.empty() && c.status != status) continue;
@@ -105,8 +99,9 @@ int case_list_command(const Config& config, const std::vector<std::string>& word
   return 0;
 }
 
-int case_show_command(const Config& config, const std::vector<std::string>& words) {
-  if (words.size() != 3) return usage("case show needs one REGNO");
+/// words: {"case", "show", REGNO}
+int case_show(const Config& config, const std::vector<std::string>& words) {
+  if (words.size() != 3) return brief_usage_error("case show needs one REGNO");
   storage::Store store(config.database.url, config.database.password);
   auto found = store.cases_by_regno({words[2]});
   auto it = found.find(words[2]);
@@ -147,67 +142,87 @@ int case_show_command(const Config& config, const std::vector<std::string>& word
   return 0;
 }
 
-int case_action_command(const Config& config, const std::vector<std::string>& words) {
-  const std::string& action = words[1];
-  if (words.size() < 3) return usage("case " + action + " needs a REGNO");
-  const std::string& regno = words[2];
-  std::size_t i = 3;
-  std::string argument;
-  if (needs_argument(action)) {
-    if (words.size() < 4 || words[3].rfind("--", 0) == 0) {
-      return usage("case " + action + " needs " +
-                   (action == "forward"    ? "the body's id"
-                    : action == "transfer" ? "the officer's id"
-                    : action == "extend"   ? "the number of days"
-                                           : "a reason (anonymous, obscene, unreadable, repeat)"));
-    }
-    argument = words[3];
-    i = 4;
-  }
+/// The words of `case ACTION REGNO [ARG] options...`.
+struct ActionWords {
+  std::string action;
+  std::string regno;
+  std::string argument;  ///< forward, transfer, extend, close: what the command word takes
   std::string file;
   std::string as;
   std::vector<std::string> attach;
+};
+
+/// Fills `out`; returns 0, or the exit code after a usage error.
+int parse_action_words(const std::vector<std::string>& words, ActionWords& out) {
+  const std::string& action = out.action = words[1];
+  if (words.size() < 3) return brief_usage_error("case " + action + " needs a REGNO");
+  out.regno = words[2];
+  std::size_t i = 3;
+  if (needs_argument(action)) {
+    if (words.size() < 4 || words[3].rfind("--", 0) == 0) {
+      return brief_usage_error("case " + action + " needs " +
+                               (action == "forward"    ? "the body's id"
+                                : action == "transfer" ? "the officer's id"
+                                : action == "extend"
+                                    ? "the number of days"
+                                    : "a reason (anonymous, obscene, unreadable, repeat)"));
+    }
+    out.argument = words[3];
+    i = 4;
+  }
   for (; i < words.size(); ++i) {
     if (words[i] == "--file" && i + 1 < words.size()) {
-      file = words[++i];
+      out.file = words[++i];
     } else if (words[i] == "--as" && i + 1 < words.size()) {
-      as = words[++i];
+      out.as = words[++i];
     } else if (words[i] == "--attach" && i + 1 < words.size()) {
-      attach.push_back(words[++i]);
+      out.attach.push_back(words[++i]);
     } else {
-      return usage("unknown option for case " + action + ": " + words[i]);
+      return brief_usage_error("unknown option for case " + action + ": " + words[i]);
     }
   }
-  if (as.empty()) return usage("case " + action + " needs --as OFFICER (an id or e-mail)");
+  if (out.as.empty()) {
+    return brief_usage_error("case " + action + " needs --as OFFICER (an id or e-mail)");
+  }
+  return 0;
+}
+
+/// The officer's command as if it came by mail; returns 0, or the exit code after saying
+/// why not.
+int make_request(const Config& config, const ActionWords& w, ActionRequest& request) {
   const Officer* officer = nullptr;
   for (const auto& o : config.officers) {
-    if (o.id == as || o.email == as) officer = &o;
+    if (o.id == w.as || o.email == w.as) officer = &o;
   }
-  if (officer == nullptr) return usage("--as " + as + ": not a configured officer");
-  std::string text = file.empty() ? "" : read_text(file);
+  if (officer == nullptr) return brief_usage_error("--as " + w.as + ": not a configured officer");
+  std::string text = w.file.empty() ? "" : read_input(w.file);
   // The same parser as mail: the same rules for what the text must contain.
-  auto parsed = cases::parse_officer_command(std::string(command_word(action)) + " " + argument +
-                                             "\n" + text);
+  auto parsed = cases::parse_officer_command(std::string(command_word(w.action)) + " " +
+                                             w.argument + "\n" + text);
   if (auto* error = std::get_if<CommandError>(&parsed)) {
     std::cerr << "mailgate: " << error->message << "\n";
     return 1;
   }
-  ActionRequest request;
   request.command = std::get<OfficerCommand>(parsed);
   request.officer = officer;
   request.via = "console";
-  for (const auto& path : attach) {
+  for (const auto& path : w.attach) {
     request.attachments.push_back({std::filesystem::path(path).filename().string(),
-                                   "application/octet-stream", read_text(path)});
+                                   "application/octet-stream", read_input(path)});
   }
+  return 0;
+}
+
+/// Plans the action on the case as it is now and records it with its mail.
+int carry_out(const Config& config, const ActionWords& w, const ActionRequest& request) {
   auto tmpl = load_templates(config.templates_directory, lint_settings(config));
   const cases::Settings settings = case_settings(config);
   cases::Outbound outbound(settings, tmpl);
   storage::Store store(config.database.url, config.database.password);
-  auto found = store.cases_by_regno({regno});
-  auto it = found.find(regno);
+  auto found = store.cases_by_regno({w.regno});
+  auto it = found.find(w.regno);
   if (it == found.end()) {
-    std::cerr << "mailgate: no case " << regno << "\n";
+    std::cerr << "mailgate: no case " << w.regno << "\n";
     return 1;
   }
   CaseState state;
@@ -224,14 +239,33 @@ int case_action_command(const Config& config, const std::vector<std::string>& wo
     return 1;
   }
   if (!store.act(state.ref.id, state.ref.status, plan.update, plan.mail)) {
-    std::cerr << "mailgate: " << regno << " changed meanwhile; nothing done, try again\n";
+    std::cerr << "mailgate: " << w.regno << " changed meanwhile; nothing done, try again\n";
     return 1;
   }
-  std::cout << regno << ": " << action << " recorded; " << plan.mail.size() << " mail(s) queued:\n";
+  std::cout << w.regno << ": " << w.action << " recorded; " << plan.mail.size()
+            << " mail(s) queued:\n";
   for (const auto& m : plan.mail) {
     std::cout << "  " << m.kind << " → " << m.recipient << " (" << m.channel << ")\n";
   }
   return 0;
 }
 
-}  // namespace mailgate::daemon
+/// words: {"case", ACTION, REGNO, [ARG], options...}
+int case_action(const Config& config, const std::vector<std::string>& words) {
+  ActionWords w;
+  if (int code = parse_action_words(words, w); code != 0) return code;
+  ActionRequest request;
+  if (int code = make_request(config, w, request); code != 0) return code;
+  return carry_out(config, w, request);
+}
+
+}  // namespace
+
+int case_command(const Config& config, const std::vector<std::string>& words) {
+  if (words.size() >= 2 && words[1] == "list") return case_list(config, words);
+  if (words.size() >= 2 && words[1] == "show") return case_show(config, words);
+  if (words.size() >= 2 && is_case_action(words[1])) return case_action(config, words);
+  return usage_error("unknown case command");
+}
+
+}  // namespace mailgate::daemon::cli
