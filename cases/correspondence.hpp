@@ -11,15 +11,12 @@
 ///  - the mail: the acknowledgement to every channel, the officer's alert, the head's alert
 ///    when the rules ask for it, the officer's alert about a follow-up.
 
+#include <cstdint>
 #include <map>
-#include <string>
 #include <vector>
 
-#include "cases/case_actions.hpp"
-#include "cases/followup.hpp"
+#include "cases/correspondence_plan.hpp"
 #include "cases/outbound.hpp"
-#include "mail/automatic.hpp"
-#include "mail/sender_auth.hpp"
 #include "storage/store.hpp"
 #include "templates/template_set.hpp"
 
@@ -31,7 +28,8 @@ class Correspondence {
                  const templates::TemplateSet& templates);
 
   /// Marks follow-ups, loop-safety kinds, channels and flags on the parsed messages of the
-  /// batch, and plans the mail each causes. Reads the database (a few queries per batch).
+  /// batch, and plans the mail each causes. Reads the database (a few queries per batch,
+  /// all in look_up); the decisions are LetterPlanner's.
   void prepare(std::vector<storage::Incoming>& batch);
   /// The storage::Composer: the mail planned for this message, now that it has a number.
   /// Never throws: a mail that cannot be composed is logged and left out.
@@ -39,29 +37,16 @@ class Correspondence {
                                            const storage::Registration& reg) const;
 
  private:
-  struct Plan {
-    bool acknowledge = false;
-    std::vector<std::string> client_channels;  ///< where client mail goes, primary first
-    std::vector<StaffRecipient> alerts;        ///< officer_alert / head_alert recipients
-    std::optional<storage::CaseRef> joined;    ///< a follow-up of this case
-    std::vector<storage::OutboxItem> ready;    ///< composed already (an officer's command)
-    bool command = false;                      ///< an officer's command, not a follow-up
-  };
-
-  /// An officer's vouched-for mail about a case: parse and plan the command.
-  void plan_command(storage::Incoming& in, const Officer& officer, const storage::CaseRef& c,
-                    Plan& plan);
+  /// What the batch refers to, read from storage.
+  BatchFacts look_up(const std::vector<storage::Incoming>& batch);
 
   CaseFacts facts(const storage::Incoming& in, const storage::Registration& reg,
-                  const Plan& plan) const;
+                  const LetterPlan& plan) const;
 
   storage::Store& store_;
-  const Settings& settings_;  ///< outlives this object
   Outbound outbound_;
-  CaseTagFinder tags_;
-  mail::LoopSettings loop_;
-  std::vector<std::string> request_phrases_;
-  std::map<std::uint32_t, Plan> plans_;  // by UID, for the batch being registered
+  LetterPlanner planner_;
+  std::map<std::uint32_t, LetterPlan> plans_;  // by UID, for the batch being registered
 };
 
 }  // namespace mailgate::cases

@@ -1,0 +1,323 @@
+#include "cases/correspondence_plan.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cases/case_actions.hpp"
+#include "mail/message_id.hpp"
+#include "mail/parse.hpp"
+#include "mail/sender_auth.hpp"
+
+namespace mailgate::cases {
+namespace {
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+template <typename List, typename T>
+bool contains(const List& list, const T& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void add_once(std::vector<std::string>& list, const std::string& s) {
+  if (!contains(list, s)) list.push_back(s);
+}
+
+// The address a client wants answers at: the first usable Reply-To, else From.
+std::string primary_address(const mail::Message& m) {
+  for (const auto& r : m.reply_to) {
+    std::string a = lower_ascii(r.address);
+    if (plausible_address(a)) return a;
+  }
+  if (m.from) {
+    std::string a = lower_ascii(m.from->address);
+    if (plausible_address(a)) return a;
+  }
+  return "";
+}
+
+// Whether the letter comes from one of the case's own channels.
+bool from_own_channel(const storage::CaseRef& c, const std::string& from,
+                      const std::string& primary) {
+  const auto& ch = c.channels;
+  return (!from.empty() && (from == c.client_address || contains(ch, from))) ||
+         (!primary.empty() && contains(ch, primary));
+}
+
+// Mail from an officer's address about a case that is not vouched for: an ordinary letter,
+// flagged, and nobody is answered (the From may be forged).
+void flag_spoofing(const std::string& from, const storage::CaseRef& claimed,
+                   const std::string& reason, LetterPlan& plan) {
+  spdlog::warn(
+      "{}: mail from officer address {} not vouched for ({}); registered as an "
+      "ordinary letter, flagged suspected_spoofing",
+      claimed.regno, from, reason);
+  plan.flags.push_back("suspected_spoofing");
+  nlohmann::json detail = {{"suspected_spoofing", reason}, {"claimed_case", claimed.regno}};
+  plan.event_detail = detail.dump();
+}
+
+// A case's tag (or our Message-ID) from someone not on its channels opens a new case that
+// notes the link. zammad#5064: a quoted tag is not a key to somebody else's case.
+void flag_linked(const storage::CaseRef& c, LetterPlan& plan) {
+  plan.flags.push_back("linked:" + c.regno);
+  plan.event_detail = nlohmann::json{{"linked_case", c.regno}}.dump();
+}
+
+}  // namespace
+
+void mark(storage::Incoming& in, const LetterPlan& plan) {
+  if (!plan.automatic.empty()) in.automatic = plan.automatic;
+  in.flags.insert(in.flags.end(), plan.flags.begin(), plan.flags.end());
+  in.channels.insert(in.channels.end(), plan.channels.begin(), plan.channels.end());
+  if (!plan.removed_channels.empty()) in.removed_channels = plan.removed_channels;
+  if (plan.event_detail) in.event_detail = *plan.event_detail;
+  if (plan.join_case) in.join_case = plan.join_case;
+  if (plan.update) in.update = plan.update;
+}
+
+LetterPlanner::LetterPlanner(const Settings& settings, const Outbound& outbound)
+    : settings_(settings),
+      outbound_(outbound),
+      tags_(settings.regno_pattern),
+      request_phrases_(default_request_phrases()) {
+  loop_.own_domains = {settings.office.message_id_domain};
+}
+
+BatchKeys LetterPlanner::keys(const std::vector<storage::Incoming>& batch) const {
+  BatchKeys k;
+  for (const auto& in : batch) {
+    if (!in.parsed) continue;
+    for (const auto& t : tags_.find(in.parsed->subject)) add_once(k.regnos, t);
+    for (const auto& id : referenced_ids(*in.parsed)) {
+      if (mail::is_our_message_id(id, settings_.office.message_id_domain)) add_once(k.our_ids, id);
+    }
+    std::string p = primary_address(*in.parsed);
+    if (!p.empty()) add_once(k.senders, p);
+  }
+  return k;
+}
+
+LetterPlan LetterPlanner::plan(const storage::Incoming& in, BatchFacts& facts) const {
+  LetterPlan plan;
+  Letter letter = read(in);
+  const mail::Message& m = *in.parsed;
+  if (letter.automatic != mail::Automatic::none) {
+    plan.automatic = mail::to_string(letter.automatic);
+    plan.flags.push_back(plan.automatic);
+  }
+  std::optional<storage::CaseRef> candidate = referred_case(m, facts);
+  const Officer* officer = officer_at(letter.from);
+  if (candidate && officer != nullptr && letter.automatic == mail::Automatic::none) {
+    auto vouched = mail::vouch_for_sender(m, letter.from, settings_.officer_auth);
+    if (vouched.vouched) {
+      plan_command(letter, *officer, *candidate, facts, plan);
+      return plan;
+    }
+    flag_spoofing(letter.from, *candidate, vouched.reason, plan);
+    candidate.reset();
+  }
+  if (candidate) {
+    if (!from_own_channel(*candidate, letter.from, letter.primary)) {
+      flag_linked(*candidate, plan);
+    } else if (letter.automatic == mail::Automatic::none) {
+      plan_follow_up(letter, *candidate, plan);
+      return plan;
+    }
+  }
+  plan_new_case(letter, facts, plan);
+  return plan;
+}
+
+LetterPlanner::Letter LetterPlanner::read(const storage::Incoming& in) const {
+  const mail::Message& m = *in.parsed;
+  Letter letter;
+  letter.in = &in;
+  letter.automatic = mail::classify_automatic(m, loop_).kind;
+  letter.from = m.from ? lower_ascii(m.from->address) : "";
+  letter.primary = primary_address(m);
+  letter.requests = find_channel_requests(m.text, request_phrases_);
+  std::erase_if(letter.requests.add,
+                [&](const std::string& a) { return a == lower_ascii(settings_.office.address); });
+  return letter;
+}
+
+// A follow-up? Our Message-ID referred to first (it names the exact case), then tags.
+std::optional<storage::CaseRef> LetterPlanner::referred_case(const mail::Message& m,
+                                                             const BatchFacts& facts) const {
+  for (const auto& id : referenced_ids(m)) {
+    if (auto it = facts.cases_by_message_id.find(id); it != facts.cases_by_message_id.end()) {
+      return it->second;
+    }
+  }
+  for (const auto& t : tags_.find(m.subject)) {
+    if (auto it = facts.cases_by_regno.find(t); it != facts.cases_by_regno.end()) {
+      return it->second;
+    }
+  }
+  return std::nullopt;
+}
+
+const Officer* LetterPlanner::officer_at(const std::string& address) const {
+  const Officer* officer = nullptr;
+  for (const auto& o : settings_.officers) {
+    if (!address.empty() && lower_ascii(o.email) == address) officer = &o;
+  }
+  return officer;
+}
+
+void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
+                                 const storage::CaseRef& c, const BatchFacts& facts,
+                                 LetterPlan& plan) const {
+  const mail::Message& m = *letter.in->parsed;
+  plan.command = true;
+  plan.joined = c;
+  plan.join_case = c.id;
+  CaseState state;
+  state.ref = c;
+  state.facts = facts_of(c);
+  state.extended_days = c.extended_days;
+  auto parsed = parse_officer_command(m.text);
+  nlohmann::json detail = {{"officer", officer.id}, {"command", true}};
+  if (auto* error = std::get_if<CommandError>(&parsed)) {
+    spdlog::info("{}: {} sent a command that was not understood", c.regno, officer.id);
+    plan.ready = {command_error_mail(outbound_, state.facts, officer, error->message)};
+    detail["rejected"] = error->message;
+    plan.event_detail = detail.dump();
+    return;
+  }
+  ActionRequest request;
+  request.command = std::get<OfficerCommand>(parsed);
+  request.officer = &officer;
+  request.via = "mail";
+  request.command_message_id = m.message_id;
+  // The officer's attachments go to the client with the text.
+  auto bytes = mail::attachment_bytes(letter.in->raw, settings_.limits);
+  for (std::size_t i = 0; i < m.attachments.size() && i < bytes.size(); ++i) {
+    if (m.attachments[i].nested) continue;
+    request.attachments.push_back(
+        {m.attachments[i].filename, m.attachments[i].content_type, std::move(bytes[i])});
+  }
+  if (request.command.action == Action::forward && facts.first_message_raw) {
+    state.first_message_raw = facts.first_message_raw(c.id);
+  }
+  ActionPlan action = plan_action(settings_, outbound_, state, request);
+  plan.ready = std::move(action.mail);
+  if (action.accepted) {
+    plan.update = std::move(action.update);
+    spdlog::info("{}: {} by {} carried out", c.regno, action_id(request.command.action),
+                 officer.id);
+  } else {
+    detail["rejected"] = action.problem;
+    spdlog::info("{}: {} by {} not carried out: {}", c.regno, action_id(request.command.action),
+                 officer.id, action.problem);
+  }
+  detail["action"] = std::string(action_id(request.command.action));
+  plan.event_detail = detail.dump();
+}
+
+void LetterPlanner::plan_follow_up(const Letter& letter, const storage::CaseRef& c,
+                                   LetterPlan& plan) const {
+  plan.join_case = c.id;
+  for (const auto& a : letter.requests.add) {
+    if (!contains(c.channels, a)) plan.channels.push_back({a, "additional", "reply"});
+  }
+  plan.removed_channels = letter.requests.remove;
+  if (c.status == "waiting_client") {
+    // The clarification came: the case is the officer's again.
+    storage::CaseUpdate back;
+    back.status = "registered";
+    back.event_kind = "clarification_received";
+    plan.update = back;
+  }
+  plan.joined = c;
+  if (const Officer* o = responsible_officer(settings_, c.officer, c.unit)) {
+    plan.alerts.push_back({"officer", o->email, o->name});
+  }
+}
+
+void LetterPlanner::plan_new_case(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const {
+  add_channels(letter, facts, plan);
+  decide_acknowledgement(letter, facts, plan);
+  // Staff alerts: not for automatic mail (it is flagged and listed, not pushed at people).
+  if (letter.automatic == mail::Automatic::none) add_staff_alerts(letter, plan);
+}
+
+// The primary channel, then additional ones the letter asks for or the directory lists;
+// client mail goes to those not under suppression.
+void LetterPlanner::add_channels(const Letter& letter, const BatchFacts& facts,
+                                 LetterPlan& plan) const {
+  const std::string& primary = letter.primary;
+  if (!primary.empty()) {
+    plan.channels.push_back({primary, "primary", "message"});
+    add_once(plan.client_channels, primary);
+  }
+  auto extra = [&](const std::string& a, const char* source) {
+    if (a == primary || contains(letter.requests.remove, a)) return;
+    if (std::any_of(plan.channels.begin(), plan.channels.end(),
+                    [&](const storage::ChannelRow& c) { return c.address == a; })) {
+      return;
+    }
+    plan.channels.push_back({a, "additional", source});
+    add_once(plan.client_channels, a);
+  };
+  for (const auto& a : letter.requests.add) extra(a, "request");
+  if (auto it = facts.directory.find(primary); it != facts.directory.end()) {
+    for (const auto& a : it->second.additional_channels) extra(lower_ascii(a), "directory");
+  }
+  std::erase_if(plan.client_channels,
+                [&](const std::string& a) { return facts.suppressed.count(a) != 0; });
+}
+
+// Acknowledge? Never automatic mail; at most N a day to one sender.
+void LetterPlanner::decide_acknowledgement(const Letter& letter, BatchFacts& facts,
+                                           LetterPlan& plan) const {
+  const std::string& primary = letter.primary;
+  bool spoofed = contains(plan.flags, std::string("suspected_spoofing"));
+  if (letter.automatic != mail::Automatic::none || spoofed) {
+    plan.acknowledge = false;
+  } else if (primary.empty()) {
+    plan.flags.push_back("no_address");
+  } else if (facts.suppressed.count(primary) != 0) {
+    plan.flags.push_back("ack_suppressed");
+  } else if (facts.acknowledgements[primary] >= settings_.acks_per_sender_per_day) {
+    plan.flags.push_back("ack_rate_limited");
+  } else {
+    plan.acknowledge = !plan.client_channels.empty();
+    ++facts.acknowledgements[primary];
+  }
+}
+
+// The responsible officer, then whoever the rules ask to notify, each once.
+void LetterPlanner::add_staff_alerts(const Letter& letter, LetterPlan& plan) const {
+  const auto& decision = letter.in->decision;
+  const storage::CaseDecision* d = decision ? &*decision : nullptr;
+  const Officer* o = responsible_officer(settings_, d ? d->officer : "", d ? d->unit : "");
+  std::set<std::string> alerted;
+  if (o != nullptr) {
+    plan.alerts.push_back({"officer", o->email, o->name});
+    alerted.insert(o->email);
+  }
+  for (const auto& n : d ? d->notify : std::vector<std::string>{}) {
+    if (n == "unit_head") {
+      const Unit* u = find_unit(settings_, d->unit.empty() && o ? o->unit : d->unit);
+      if (u != nullptr && !u->head_email.empty() && alerted.insert(u->head_email).second) {
+        plan.alerts.push_back({"head", u->head_email, ""});
+      }
+    } else if (n != "officer") {
+      for (const auto& other : settings_.officers) {
+        if (other.id == n && alerted.insert(other.email).second) {
+          plan.alerts.push_back({"officer", other.email, other.name});
+        }
+      }
+    }
+  }
+}
+
+}  // namespace mailgate::cases
