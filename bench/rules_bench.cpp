@@ -190,7 +190,7 @@ std::string make_letter(Rng& r, std::size_t bytes, double rare_share) {
       std::string w = r.below(4) == 0                             ? std::string(r.pick(kShort))
                       : double(r.below(1000)) < rare_share * 1000 ? rare_word(r)
                                                                   : word(r);
-      if (i == 0) w = "С" + w;  // most sentences start with a capital; not worth more care
+      if (i == 0) w.insert(0, "С");  // most sentences start with a capital; not worth more care
       if (i != 0) text += ' ';
       text += w;
       if (r.below(15) == 0) text += ",";
