@@ -42,7 +42,7 @@ int main() {
   mailgate::mail::ParseLimits limits;
   limits.max_parts = 1u << 30;  // measure the splitter itself, not the cap
   limits.max_message_bytes = std::size_t(1) << 40;
-  const std::size_t base = 2 * 1024 * 1024;
+  const std::size_t base = std::size_t{2} * 1024 * 1024;
   std::vector<Shape> shapes = {
       {"plain text body (baseline)",
        [](std::size_t n) {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -186,15 +187,17 @@ std::string make_letter(Rng& r, std::size_t bytes, double rare_share) {
   while (text.size() < bytes) {
     std::size_t n = 6 + r.below(12);
     for (std::size_t i = 0; i < n; ++i) {
-      std::string w = r.below(4) == 0                     ? std::string(r.pick(kShort))
-                      : r.below(1000) < rare_share * 1000 ? rare_word(r)
-                                                          : word(r);
-      if (i == 0) w = "С" + w;  // most sentences start with a capital; not worth more care
-      text += (i == 0 ? "" : " ") + w;
+      std::string w = r.below(4) == 0                             ? std::string(r.pick(kShort))
+                      : double(r.below(1000)) < rare_share * 1000 ? rare_word(r)
+                                                                  : word(r);
+      if (i == 0) w.insert(0, "С");  // most sentences start with a capital; not worth more care
+      if (i != 0) text += ' ';
+      text += w;
       if (r.below(15) == 0) text += ",";
-      if (r.below(40) == 0)
+      if (r.below(40) == 0) {
         text +=
             " " + std::to_string(1 + r.below(28)) + ".0" + std::to_string(1 + r.below(9)) + ".2026";
+      }
     }
     text += r.below(8) == 0 ? ".\n\n" : ". ";
   }
@@ -268,12 +271,15 @@ std::string make_rules(Rng& r, std::size_t n, double hit) {
   return toml;
 }
 
+// A calendar file that cannot be read: main reports it and exits 2. Thrown rather than
+// std::exit here, which is not thread-safe (concurrency-mt-unsafe).
+struct CannotRead : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "cannot read %s\n", path.c_str());
-    std::exit(2);
-  }
+  if (!in) throw CannotRead("cannot read " + path);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -320,14 +326,24 @@ int main(int argc, char** argv) {
   std::string dir = argc > 2 ? argv[2] : MAILGATE_SOURCE_DIR "/rules/calendar";
   if (iterations < 1) iterations = 1;
   auto file = [&](const char* name) { return SourceFile{name, read(dir + "/" + name)}; };
-  Calendar calendar = Calendar::load(file("office_hours.toml"),
-                                     {file("2025.toml"), file("2026.toml"), file("2027.toml")});
+  std::vector<SourceFile> years;
+  SourceFile office_hours;
+  try {
+    office_hours = file("office_hours.toml");
+    years = {file("2025.toml"), file("2026.toml"), file("2027.toml")};
+  } catch (const CannotRead& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  }
+  Calendar calendar = Calendar::load(office_hours, years);
 
   Rng rng;
   // Two letters: the office's usual vocabulary, and one where 30% of the words are new forms
   // (the worst case for the stem memo).
   std::vector<std::pair<double, std::string>> letters;
-  for (double rare : {0.0, 0.3}) letters.emplace_back(rare, make_letter(rng, 100 * 1024, rare));
+  for (double rare : {0.0, 0.3}) {
+    letters.emplace_back(rare, make_letter(rng, std::size_t{100} * 1024, rare));
+  }
 
   // Two rule sets: a realistic one, where 2% of rule words occur in the letter (so a few
   // dozen rules fire), and a stress one where every rule word does (hundreds fire, and each

@@ -14,7 +14,7 @@ std::string sha256_hex(std::string_view bytes) {
   }
   static const char* hex = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(std::size_t{len} * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out += hex[md[i] >> 4];
     out += hex[md[i] & 15];

@@ -163,8 +163,9 @@ class TextBuilder {
     int newline_run = 0;
     for (char c : out_) {
       if (c == '\n') {
-        while (!result.empty() && (result.back() == ' ' || result.back() == '\t'))
+        while (!result.empty() && (result.back() == ' ' || result.back() == '\t')) {
           result.pop_back();
+        }
         if (++newline_run > 2) continue;
         result.push_back(c);
       } else {

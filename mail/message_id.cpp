@@ -65,8 +65,9 @@ std::string make_message_id(std::string_view regno, std::string_view domain) {
   id += '@';
   id += domain;
   id += '>';
-  if (id.size() > kMaxMsgId)
+  if (id.size() > kMaxMsgId) {
     throw std::invalid_argument("message id: registration number too long");
+  }
   return id;
 }
 

@@ -104,17 +104,20 @@ class MessageBuilder {
       auto list = parse_address_list(*v, defects(), "from", hint_);
       if (!list.empty()) msg_.from = std::move(list.front());
     }
-    if (const std::string* v = root.field("To"))
+    if (const std::string* v = root.field("To")) {
       msg_.to = parse_address_list(*v, defects(), "to", hint_);
-    if (const std::string* v = root.field("Cc"))
+    }
+    if (const std::string* v = root.field("Cc")) {
       msg_.cc = parse_address_list(*v, defects(), "cc", hint_);
+    }
     if (const std::string* v = root.field("Reply-To")) {
       msg_.reply_to = parse_address_list(*v, defects(), "reply-to", hint_);
     }
     if (const std::string* v = root.field("Date")) {
       msg_.date = parse_date(*v);
-      if (!msg_.date)
+      if (!msg_.date) {
         msg_.defects.push_back("date: cannot parse \"" + sanitize_utf8(v->substr(0, 80)) + "\"");
+      }
     }
     if (const std::string* v = root.field("Subject")) {
       msg_.subject = decode_header_text(*v, defects(), "subject", hint_);

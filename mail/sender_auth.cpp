@@ -321,8 +321,15 @@ SenderAuthVerdict check_authentication_results(const Message& m, const std::stri
     if (ar.results.empty()) return {false, head + (ar.none ? " says none" : " has no results")};
     bool any_pass = false;
     std::string results = listed(ar, any_pass);
-    if (any_pass) return {false, head + " has no pass for " + shown(domain) + ": " + results};
-    return {false, head + " says " + results};
+    if (any_pass) {
+      head += " has no pass for ";
+      head += shown(domain);
+      head += ": ";
+    } else {
+      head += " says ";
+    }
+    head += results;
+    return {false, std::move(head)};
   }
   return {false, "no Authentication-Results from a trusted authserv-id"};
 }

@@ -139,8 +139,9 @@ std::string decode_uuencode(std::string_view in) {
       unsigned char b[3] = {static_cast<unsigned char>((c[0] << 2) | (c[1] >> 4)),
                             static_cast<unsigned char>((c[1] << 4) | (c[2] >> 2)),
                             static_cast<unsigned char>((c[2] << 6) | c[3])};
-      for (int k = 0; k < 3 && produced < n; ++k, ++produced)
+      for (int k = 0; k < 3 && produced < n; ++k, ++produced) {
         out.push_back(static_cast<char>(b[k]));
+      }
     }
   }
   return out;

@@ -77,8 +77,9 @@ class Evaluation {
               rule.when ? matcher_.explain(*rule.when) : "правило применяется всегда", "",
               rule.source};
       f.effect = apply(rule);
-      if (rule.then.stop)
+      if (rule.then.stop) {
         f.effect += std::string(f.effect.empty() ? "" : "; ") + "остальные правила не проверялись";
+      }
       d_.fired.push_back(std::move(f));
       if (rule.then.stop) break;
     }
@@ -112,10 +113,11 @@ class Evaluation {
       Deadline dl =
           compute_deadline(calendar_, appeal_.appeal->received_at, *a.term, settings_.deadline);
       if (!term_ || dl.at < term_->deadline.at) {
-        if (term_)
+        if (term_) {
           note("срок " + term_text(*a.term) + " короче, чем у правила " + term_->by);
-        else
+        } else {
           note("срок: " + term_text(*a.term));
+        }
         term_ = TermChoice{*a.term, std::move(dl), rule.id};
       } else {
         note("срок " + term_text(*a.term) + " не применён: правило " + term_->by +

@@ -155,6 +155,9 @@ std::optional<Matcher::PhraseHit> Matcher::find_phrase(const Phrase& p,
   // Stems are looked up once per phrase; a stem the appeal never had cannot match.
   std::uint32_t ids[kMaxPhraseWords];
   std::size_t n = std::min(p.stems.size(), kMaxPhraseWords);
+  // The loader rejects empty phrases; should one get here, it matches nothing (rather than
+  // reading ids[0] unset).
+  if (n == 0) return std::nullopt;
   for (std::size_t i = 0; i < n; ++i) {
     ids[i] = appeal_.stems.find(p.stems[i]);
     if (ids[i] == StemTable::npos) return std::nullopt;
@@ -338,8 +341,9 @@ std::string Matcher::explain(const Condition& c) {
                        : find_phrase(p, appeal_.profile_field(c.profile));
         // Two entries with the same stems ("склонение", "склонения") find the same words.
         std::string quote(hit ? hit->field->quote(hit->from, hit->to) : "");
-        if (hit && std::find(found.begin(), found.end(), quote) == found.end())
+        if (hit && std::find(found.begin(), found.end(), quote) == found.end()) {
           found.push_back(quote);
+        }
       }
       if (c.kind == ConditionKind::profile_words) {
         return std::string(profile_field_name(c.profile)) + " " +
@@ -354,8 +358,9 @@ std::string Matcher::explain(const Condition& c) {
     case ConditionKind::regex: {
       std::optional<std::string_view> frag;
       if (c.field != TextField::body) frag = rules_.regexes().find(c.regex, appeal_.subject.text);
-      if (!frag && c.field != TextField::subject)
+      if (!frag && c.field != TextField::subject) {
         frag = rules_.regexes().find(c.regex, appeal_.body.text);
+      }
       return "текст подходит под выражение " + guillemets(c.pattern) +
              (frag ? ": " + guillemets(*frag) : std::string());
     }
@@ -382,8 +387,9 @@ std::string Matcher::explain(const Condition& c) {
       for (std::size_t i = 0; i < sims.size(); ++i) {
         const PastCase& past = a.history.past_cases[i];
         bool recent = c.days == 0 || past.received_at >= a.received_at - days{c.days};
-        if (recent && sims[i] >= c.threshold && (best == sims.size() || sims[i] > sims[best]))
+        if (recent && sims[i] >= c.threshold && (best == sims.size() || sims[i] > sims[best])) {
           best = i;
+        }
       }
       if (best == sims.size()) return {};
       const PastCase& past = a.history.past_cases[best];

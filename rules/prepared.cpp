@@ -11,8 +11,9 @@ void PreparedField::index(std::size_t stems) {
   for (std::size_t i = 1; i < first_.size(); ++i) first_[i] += first_[i - 1];
   positions_.resize(words.size());
   std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
-  for (std::size_t i = 0; i < words.size(); ++i)
+  for (std::size_t i = 0; i < words.size(); ++i) {
     positions_[next[words[i].stem]++] = std::uint32_t(i);
+  }
 }
 
 std::string_view profile_text(const ClientProfile& profile, ProfileField field) {

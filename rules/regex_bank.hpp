@@ -13,9 +13,9 @@
 
 #include "rules/rule.hpp"
 
+// RE2::Set is a nested class and cannot be declared ahead; it lives in FieldSet (the .cpp).
 namespace re2 {
 class RE2;
-class Set;
 }  // namespace re2
 
 namespace mailgate::rules {

@@ -277,6 +277,7 @@ class Loader {
     if (!found.empty()) kind = found[0]->str();
     if (kind.empty()) {
       std::vector<std::string_view> names;
+      names.reserve(kinds.size());
       for (const auto& [name, mods] : kinds) names.push_back(name);
       // An unknown key is the likely mistake: point at it.
       for (const auto& [key, value] : *t) {
@@ -337,8 +338,9 @@ class Loader {
         // Mailbox names are case-sensitive in IMAP (except INBOX); addresses and domains are
         // compared in lower case.
         if (c.kind != ConditionKind::mailbox) value = lower_ascii(fold_case(value));
-        if (c.kind == ConditionKind::sender_domain && !value.empty() && value[0] == '@')
+        if (c.kind == ConditionKind::sender_domain && !value.empty() && value[0] == '@') {
           value.erase(0, 1);
+        }
         bool has_at = value.find('@') != std::string::npos;
         if ((c.kind == ConditionKind::sender || c.kind == ConditionKind::addressee) && !has_at) {
           error(v.source(), std::string(kind) + ": " + quoted(value) +
@@ -467,8 +469,9 @@ class Loader {
     const toml::node* at_least = t.get("at_least");
     const toml::node* threshold = t.get("threshold");
     auto refuse = [&](const toml::node* n, std::string_view key) {
-      if (n != nullptr)
+      if (n != nullptr) {
         error(n->source(), std::string(key) + " does not apply to history = " + quoted(*what));
+      }
     };
     if (*what == "messages") {
       c.kind = ConditionKind::history_messages;
@@ -567,9 +570,10 @@ class Loader {
       auto s = string(n, key);
       if (!s) return std::nullopt;
       auto w = parse_year_window(*s);
-      if (!w)
+      if (!w) {
         error(n.source(),
               std::string(key) + ": " + quoted(*s) + " is not a window like \"02-10..04-30\"");
+      }
       return w;
     };
     auto usual = window(v, "dates");
@@ -604,17 +608,20 @@ class Loader {
         "in the actions ([rule.then])");
     Actions a;
     if (t.empty()) error(t.source(), "the rule has no actions");
-    if (const toml::node* n = t.get("urgency"))
+    if (const toml::node* n = t.get("urgency")) {
       a.urgency = choice(*n, "urgency", {"urgent", "normal"});
-    if (const toml::node* n = t.get("score"))
+    }
+    if (const toml::node* n = t.get("score")) {
       a.score = integer(*n, "score", -1000, 1000).value_or(0);
+    }
     if (const toml::node* n = t.get("topic")) {
       std::vector<std::string_view> topics(known_topics().begin(), known_topics().end());
       a.topic = choice(*n, "topic", topics);
     }
     if (const toml::node* n = t.get("unit")) a.unit = known_id(*n, "unit", known_.units);
-    if (const toml::node* n = t.get("officer"))
+    if (const toml::node* n = t.get("officer")) {
       a.officer = known_id(*n, "officer", known_.officers);
+    }
     if (const toml::node* n = t.get("term")) {
       if (auto s = string(*n, "term")) {
         try {
@@ -634,10 +641,12 @@ class Loader {
         a.notify.push_back(who);
       }
     }
-    if (const toml::node* n = t.get("kb"))
+    if (const toml::node* n = t.get("kb")) {
       a.kb = strings(*n, "kb").value_or(std::vector<std::string>{});
-    if (const toml::node* n = t.get("tags"))
+    }
+    if (const toml::node* n = t.get("tags")) {
       a.tags = strings(*n, "tags").value_or(std::vector<std::string>{});
+    }
     if (const toml::node* n = t.get("stop")) a.stop = boolean(*n, "stop").value_or(false);
     return a;
   }

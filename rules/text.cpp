@@ -60,8 +60,9 @@ inline char32_t fold(char32_t cp) {
 }
 
 inline bool is_word_char(char32_t cp) {
-  if (cp < 0x80)
+  if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  }
   if (cp >= 0xC0 && cp <= 0xFF) return cp != 0xD7 && cp != 0xF7;
   return cp >= 0x400 && cp <= 0x52F && !(cp >= 0x482 && cp <= 0x489);
 }

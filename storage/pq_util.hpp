@@ -88,8 +88,9 @@ inline std::optional<std::string> clean_opt(const std::optional<std::string>& s)
 
 inline nlohmann::json addresses(const std::vector<mail::Address>& list) {
   auto out = nlohmann::json::array();
-  for (const auto& a : list)
+  for (const auto& a : list) {
     out.push_back({{"name", clean(a.name)}, {"address", clean(a.address)}});
+  }
   return out;
 }
 

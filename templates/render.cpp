@@ -23,8 +23,9 @@ mu::data to_data(const nlohmann::json& j, int depth) {
     case value_t::object: {
       mu::data obj{mu::data::type::object};
       if (depth < kMaxDepth) {
-        for (auto it = j.begin(); it != j.end(); ++it)
+        for (auto it = j.begin(); it != j.end(); ++it) {
           obj.set(it.key(), to_data(it.value(), depth + 1));
+        }
       }
       return obj;
     }

@@ -3,22 +3,27 @@
 namespace mailgate::templates {
 namespace {
 
-// Every template: the office, the case, the client and the client's channels.
-const std::vector<std::string> kCommon = {
-    "office.name", "office.address",     "office.hours", "office.phone",   "office.email",
-    "case.regno",  "case.registered_on", "case.subject", "case.summary",   "case.deadline_on",
-    "case.term",   "case.urgency",       "client.name",  "client.address",
-};
-const ListSchema kChannels = {"channels", {"address"}};
+// Every template: the office, the case, the client and the client's channels. Built when
+// first needed rather than at static initialisation, where a throwing allocation could not be
+// caught (cert-err58-cpp).
+const std::vector<std::string>& common_variables() {
+  static const std::vector<std::string> common = {
+      "office.name", "office.address",     "office.hours", "office.phone",   "office.email",
+      "case.regno",  "case.registered_on", "case.subject", "case.summary",   "case.deadline_on",
+      "case.term",   "case.urgency",       "client.name",  "client.address",
+  };
+  return common;
+}
+ListSchema channels_list() { return {"channels", {"address"}}; }
 
 TemplateSchema make(std::string name, std::string description, std::vector<std::string> extra,
                     std::vector<ListSchema> extra_lists = {}) {
   TemplateSchema s;
   s.name = std::move(name);
   s.description = std::move(description);
-  s.variables = kCommon;
+  s.variables = common_variables();
   s.variables.insert(s.variables.end(), extra.begin(), extra.end());
-  s.lists.push_back(kChannels);
+  s.lists.push_back(channels_list());
   s.lists.insert(s.lists.end(), extra_lists.begin(), extra_lists.end());
   for (const ListSchema& l : s.lists) s.variables.push_back("has_" + l.name);
   return s;

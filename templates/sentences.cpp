@@ -142,13 +142,7 @@ class Tokenizer {
       ++quote_depth_;
     } else if (cp == U'»' || cp == U'”') {
       if (quote_depth_ > 0) --quote_depth_;
-    } else if (cp == U'“') {
-      if (opening_position) {
-        ++quote_depth_;
-      } else if (quote_depth_ > 0) {
-        --quote_depth_;
-      }
-    } else if (cp == '"') {
+    } else if (cp == U'“' || cp == '"') {
       if (opening_position) {
         ++quote_depth_;
       } else if (quote_depth_ > 0) {

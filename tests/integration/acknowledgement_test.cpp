@@ -15,7 +15,6 @@
 #include "sink.hpp"
 
 using mailgate::test::Sandbox;
-namespace fs = std::filesystem;
 
 namespace {
 

@@ -40,8 +40,9 @@ TEST(Registration, GaplessWithinYearAndRestartsInNewYear) {
   mailgate::storage::RegistrationSettings settings;  // УПК-{year}-{seq:06}, Europe/Moscow
 
   std::vector<Incoming> batch;
-  for (std::uint32_t uid = 1; uid <= 5; ++uid)
+  for (std::uint32_t uid = 1; uid <= 5; ++uid) {
     batch.push_back(incoming(uid, "2026-06-01T10:00:00"));
+  }
   auto regs = store.register_batch("INBOX", 77, batch, settings);
   ASSERT_EQ(regs.size(), 5u);
   EXPECT_EQ(regs[0].regno, "УПК-2026-000001");

@@ -184,7 +184,7 @@ TEST(Compose, PlainAsciiStaysReadable) {
 }
 
 TEST(Compose, LongAndOddSubjectsComeBackExactly) {
-  for (std::string subject :
+  for (const std::string& subject :
        {std::string(200, 'x'), std::string("  two  leading and   inner  spaces "),
         std::string(300, 'a') + " " + std::string(10, 'b'),
         std::string("ёЁ𝄞") + std::string(50, 'z'), std::string("𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞𝄞"),
@@ -226,7 +226,7 @@ TEST(Compose, HostileValuesCannotAddHeaderLines) {
       "Hi\nBcc: victim@evil.example\n\nbody",
       "\r\n\r\nContent-Type: text/html\r\n\r\n<script>",
       "x\rBcc: a@b.example",
-      std::string("nul\0here\x01\x1f\x7f", 12),
+      std::string("nul\0here\x01\x1f\x7f\0", 12),
       "=?utf-8?B?DQpCY2M6IHhAZXZpbC5leGFtcGxl?=",
       "=?utf-8?Q?=0D=0ABcc:_x@evil.example?= tail",
       "Тема\r\n =?utf-8?B?0J/RgNC40LLQtdGC?=\r\nBcc: x@evil.example",

@@ -312,8 +312,9 @@ TEST(MimeCorpus, AgreesWithPythonOracle) {
       auto& pf = per_field[field];
       ++pf.second;
       pf.first += agree;
-      if (!agree)
+      if (!agree) {
         disagreements.push_back(file + " " + field + ": ours=" + ours + " python=" + theirs);
+      }
     };
     bool err = ex.errors.count(file) > 0;
     auto undec = ex.undecodable.count(file) ? ex.undecodable.at(file) : std::set<std::string>{};
@@ -625,7 +626,7 @@ TEST(Parse, TenThousandTinyParts) {
 
 TEST(Parse, TenMegabyteLines) {
   // In a header: truncated to max_line_bytes. In a body: kept.
-  std::string big(10 * 1024 * 1024, 'a');
+  std::string big(std::size_t{10} * 1024 * 1024, 'a');
   mm::Message m = mm::parse_message("From: a@example.org\r\nSubject: " + big + "\r\n\r\nbody\r\n");
   EXPECT_LE(m.subject.size(), mm::ParseLimits{}.max_line_bytes);
   EXPECT_FALSE(m.defects.empty());

@@ -55,7 +55,7 @@ TEST(ParseLimits, OversizedMessageKeepsItsHeaderOnly) {
 
 TEST(ParseLimits, DefaultMessageLimitIs25Megabytes) {
   EXPECT_EQ(mm::ParseLimits{}.max_message_bytes, 25u * 1024 * 1024);
-  std::string msg = kHead + "\r\n" + std::string(26u * 1024 * 1024, 'x') + "\r\n";
+  std::string msg = kHead + "\r\n" + std::string(std::size_t{26} * 1024 * 1024, 'x') + "\r\n";
   mm::Message m = mm::parse_message(msg);
   EXPECT_TRUE(m.oversized);
   EXPECT_EQ(m.subject, "Вопрос");
@@ -66,8 +66,9 @@ TEST(ParseLimits, HeaderBlockIsCapped) {
   mm::ParseLimits limits;
   limits.max_header_bytes = 2048;
   std::string msg = kHead;
-  for (int i = 0; i < 200; ++i)
+  for (int i = 0; i < 200; ++i) {
     msg += "X-Filler-" + std::to_string(i) + ": " + std::string(60, 'f') + "\r\n";
+  }
   msg += "X-Late: after the cap\r\n\r\nbody\r\n";
   mm::Message m = mm::parse_message(msg, limits);
   EXPECT_EQ(m.subject, "Вопрос");
@@ -125,7 +126,7 @@ TEST(ParseLimits, PartCountIsCapped) {
 
 TEST(ParseLimits, TenMegabyteHeaderFreeLine) {
   // No header, no line break: header-less text, kept whole as the body.
-  std::string line(10u * 1024 * 1024, 'x');
+  std::string line(std::size_t{10} * 1024 * 1024, 'x');
   mm::Message m = mm::parse_message(line);
   EXPECT_TRUE(has_defect(m, "no header fields"));
   EXPECT_EQ(m.text.size(), line.size());

@@ -421,8 +421,9 @@ TEST_P(DefaultRules, Decide) {
   auto out = run(s);
   const Decision& d = out->decision;
   std::set<std::string> ids = fired_ids(d);
-  for (const auto& id : s.fire)
+  for (const auto& id : s.fire) {
     EXPECT_EQ(ids.count(id), 1u) << id << " did not fire\n" << explain(d);
+  }
   for (const auto& id : s.not_fire) EXPECT_EQ(ids.count(id), 0u) << id << " fired\n" << explain(d);
   EXPECT_EQ(d.urgency, s.urgency) << explain(d);
   EXPECT_EQ(d.topic, s.topic) << explain(d);
