@@ -239,8 +239,9 @@ ActionResult plan_closing(const ActionInput& input) {
                                                 : "";
   ActionEffects e = effects_of(input);
   // 59-FZ art. 11 p. 1: an anonymous appeal gets no answer; nobody is told.
-  if (!notice.empty())
+  if (!notice.empty()) {
     e.client_mail = input.outbound.to_client(notice, e.facts, text_context(input));
+  }
   e.update.status = "closed";
   e.update.outcome = "no_answer:" + reason;
   e.update.close = true;

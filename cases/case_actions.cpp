@@ -83,8 +83,9 @@ std::string event_detail(const ActionRequest& request, const ActionEffects& effe
       {"officer", request.officer->id}, {"via", request.via}, {"text", cmd.text}, {"sent", sent}};
   if (!cmd.argument.empty()) detail["argument"] = cmd.argument;
   if (cmd.days > 0) detail["days"] = cmd.days;
-  if (!request.command_message_id.empty())
+  if (!request.command_message_id.empty()) {
     detail["command_message_id"] = request.command_message_id;
+  }
   if (!effects.warnings.empty()) detail["warnings"] = effects.warnings;
   return detail.dump();
 }

@@ -25,7 +25,8 @@ std::vector<std::string> reasons_of(const std::string& explanation_json) {
     std::string why = f.value("why", "");
     std::string effect = f.value("effect", "");
     if (why.empty() && effect.empty()) continue;
-    out.push_back(effect.empty() ? why : why.empty() ? effect : why + " — " + effect);
+    if (!why.empty() && !effect.empty()) why += " — ";
+    out.push_back(why + effect);
   }
   return out;
 }

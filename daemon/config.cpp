@@ -345,6 +345,8 @@ std::filesystem::path default_rules_dir() {
 
 std::filesystem::path config_path(const std::string& from_flag) {
   if (!from_flag.empty()) return from_flag;
+  // Read once, on the main thread at start, before any other thread exists.
+  // NOLINTNEXTLINE(concurrency-mt-unsafe)
   if (const char* env = std::getenv("MAILGATE_CONFIG"); env != nullptr && *env != '\0') {
     return env;
   }

@@ -110,6 +110,7 @@ void Intake::process_batch(const std::vector<std::uint32_t>& uids, PassResult& r
 
   auto t1 = std::chrono::steady_clock::now();
   std::vector<std::uint32_t> counted;
+  counted.reserve(fetched.size());
   for (const auto& f : fetched) counted.push_back(f.first);
   store_.count_attempts(settings_.mailbox, uidvalidity_, counted);
 

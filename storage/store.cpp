@@ -274,6 +274,7 @@ std::set<std::uint32_t> registered_uids(pqxx::work& w, const std::string& mailbo
                                         std::uint32_t uidvalidity,
                                         const std::vector<Incoming>& batch) {
   std::vector<std::uint32_t> uids;
+  uids.reserve(batch.size());
   for (const auto& in : batch) uids.push_back(in.uid);
   std::set<std::uint32_t> done;
   for (const auto& row :
@@ -296,6 +297,7 @@ struct Numbers {
 Numbers take_numbers(pqxx::work& w, const std::vector<Incoming>& batch,
                      const std::set<std::uint32_t>& done, const std::string& timezone) {
   std::vector<double> epochs;
+  epochs.reserve(batch.size());
   for (const auto& in : batch) epochs.push_back(epoch_seconds(in.received_at));
   Numbers numbers;
   for (const auto& row :
