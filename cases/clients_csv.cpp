@@ -1,6 +1,7 @@
 #include "cases/clients_csv.hpp"
 
 #include "cases/channel_requests.hpp"
+#include "mail/syntax.hpp"
 
 #include <algorithm>
 #include <map>
@@ -9,6 +10,8 @@
 
 namespace mailgate::cases {
 namespace {
+
+using mail::lower_ascii;
 
 /// One CSV record (RFC 4180: quotes, doubled quotes, line breaks inside quotes). `line` is
 /// advanced past the record's line breaks so problems name the right line.
@@ -49,12 +52,6 @@ std::string trim(std::string s) {
   auto not_space = [](unsigned char c) { return !std::isspace(c); };
   s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
   s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
-std::string lower_ascii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 

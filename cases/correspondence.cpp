@@ -8,14 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "mail/message_id.hpp"
+#include "mail/syntax.hpp"
 
 namespace mailgate::cases {
 namespace {
 
-std::string lower_ascii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using mail::lower_ascii;
 
 std::vector<std::string> reasons_of(const std::string& explanation_json) {
   std::vector<std::string> out;

@@ -11,14 +11,12 @@
 #include "mail/message_id.hpp"
 #include "mail/parse.hpp"
 #include "mail/sender_auth.hpp"
+#include "mail/syntax.hpp"
 
 namespace mailgate::cases {
 namespace {
 
-std::string lower_ascii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using mail::lower_ascii;
 
 template <typename List, typename T>
 bool contains(const List& list, const T& value) {
