@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cases/action_plans.hpp"
+#include "cases/case_words.hpp"
+#include "cases/command_guard.hpp"
 
 namespace mailgate::cases {
 namespace {
@@ -155,12 +157,18 @@ storage::OutboxItem command_error_mail(const Outbound& outbound, const CaseFacts
 
 ActionPlan plan_action(const Settings& settings, const Outbound& outbound, const CaseState& state,
                        const ActionRequest& request) {
+  // Issue 12 item 8: only those who run the case act on it, by mail and from the console.
+  if (auto refusal = may_act(settings, state.ref, *request.officer)) {
+    return refused_plan(outbound, state, request, {*refusal, {}});
+  }
   if (!open_status(state.ref.status)) {
-    return refused_plan(outbound, state, request,
-                        {"Дело " + state.facts.regno + " уже закрыто (" + state.ref.status +
-                             "). Команда не выполнена. Если клиент написал снова, дождитесь "
-                             "нового письма или обратитесь к руководителю.",
-                         {}});
+    return refused_plan(
+        outbound, state, request,
+        {"Дело " + state.facts.regno + " уже закрыто (" + status_word(state.ref.status) +
+             "). Команда не выполнена, клиенту ничего не отправлено. Если клиент "
+             "написал снова, дождитесь нового письма или обратитесь к "
+             "руководителю.",
+         {}});
   }
   ActionResult result = plan_effects({settings, outbound, state, request});
   if (const auto* refusal = std::get_if<ActionRefusal>(&result)) {

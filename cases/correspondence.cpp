@@ -55,6 +55,9 @@ BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) 
   facts.first_message_raw = [&store = store_](std::int64_t case_id) {
     return store.first_message_raw(case_id);
   };
+  facts.command_executed = [&store = store_](const std::string& id, const std::string& digest) {
+    return store.command_executed(id, digest);
+  };
   return facts;
 }
 
@@ -102,7 +105,7 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
   auto it = plans_.find(in.uid);
   if (it == plans_.end() || !in.parsed) return out;
   const LetterPlan& plan = it->second;
-  if (plan.command) return plan.ready;
+  if (plan.command) return reg.command_refused ? plan.if_refused : plan.ready;
   try {
     CaseFacts f = facts(in, reg, plan);
     if (plan.joined) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cases/case_actions.hpp"
+#include "cases/command_guard.hpp"
 #include "mail/message_id.hpp"
 #include "mail/parse.hpp"
 #include "mail/sender_auth.hpp"
@@ -59,6 +60,19 @@ void flag_spoofing(const std::string& from, const storage::CaseRef& claimed,
   plan.flags.push_back("suspected_spoofing");
   nlohmann::json detail = {{"suspected_spoofing", reason}, {"claimed_case", claimed.regno}};
   plan.event_detail = detail.dump();
+}
+
+std::string replay_note(const std::string& regno) {
+  return "Эта команда по делу " + regno +
+         " уже выполнена раньше: пришло письмо с тем же идентификатором или с тем же текстом. "
+         "Повторно она не выполняется, клиенту ничего не отправлено. Если вы хотели отправить "
+         "команду ещё раз, измените её текст.";
+}
+
+std::string changed_note(const std::string& regno) {
+  return "Команда не выполнена: пока она шла, дело " + regno +
+         " изменилось (его закрыли или по нему уже выполнили эту команду). Клиенту ничего не "
+         "отправлено. Посмотрите дело и, если нужно, отправьте команду снова.";
 }
 
 // A case's tag (or our Message-ID) from someone not on its channels opens a new case that
@@ -115,7 +129,14 @@ LetterPlan LetterPlanner::plan(const storage::Incoming& in, BatchFacts& facts) c
   if (candidate && officer != nullptr && letter.automatic == mail::Automatic::none) {
     auto vouched = mail::vouch_for_sender(m, letter.from, settings_.officer_auth);
     if (vouched.vouched) {
+      // Issue 12 item 7: the organisation's servers vouching is not enough on its own.
+      FactorVerdict second = second_factor(m, *officer, *candidate, settings_);
+      vouched = {second.ok, second.reason};
+    }
+    if (vouched.vouched) {
       plan_command(letter, *officer, *candidate, facts, plan);
+      // Item 5: the next letter of the batch sees the case as this command leaves it.
+      if (plan.update) note_command(facts, candidate->id, *plan.update);
       return plan;
     }
     flag_spoofing(letter.from, *candidate, vouched.reason, plan);
@@ -190,6 +211,17 @@ void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
     plan.event_detail = detail.dump();
     return;
   }
+  std::string digest = command_digest(c.regno, std::get<OfficerCommand>(parsed));
+  if (already_executed(facts, m.message_id, digest)) {
+    // Item 6: a replay (or a resend) of a command carried out already does nothing again.
+    spdlog::warn("{}: command from {} carried out before (same Message-ID or text); not again",
+                 c.regno, officer.id);
+    plan.flags.push_back("replayed_command");
+    plan.ready = {command_error_mail(outbound_, state.facts, officer, replay_note(c.regno))};
+    detail["rejected"] = "replayed command";
+    plan.event_detail = detail.dump();
+    return;
+  }
   ActionRequest request;
   request.command = std::get<OfficerCommand>(parsed);
   request.officer = &officer;
@@ -209,6 +241,10 @@ void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
   plan.ready = std::move(action.mail);
   if (action.accepted) {
     plan.update = std::move(action.update);
+    plan.update->expected_status = c.status;
+    plan.update->command_message_id = m.message_id;
+    plan.update->command_digest = digest;
+    plan.if_refused = {command_error_mail(outbound_, state.facts, officer, changed_note(c.regno))};
     spdlog::info("{}: {} by {} carried out", c.regno, action_id(request.command.action),
                  officer.id);
   } else {

@@ -40,6 +40,10 @@ struct BatchFacts {
   /// The raw message that opened a case, for forwarding it whole. A function because only a
   /// forward command needs it, and that is rare.
   std::function<std::string(std::int64_t case_id)> first_message_raw;
+  /// Officers' commands carried out before this batch, by Message-ID or digest (replays).
+  std::function<bool(const std::string& message_id, const std::string& digest)> command_executed;
+  /// ... and in this batch so far: "id:<Message-ID>", "sha:<digest>" (cases/command_guard).
+  std::set<std::string> executed_commands;
 };
 
 /// What one letter means.
@@ -60,6 +64,9 @@ struct LetterPlan {
   std::optional<storage::CaseRef> joined;    ///< a follow-up of this case
   std::vector<storage::OutboxItem> ready;    ///< composed already (an officer's command)
   bool command = false;                      ///< an officer's command, not a follow-up
+  /// An accepted command's mail instead of `ready` when registration finds the case changed
+  /// meanwhile or the command carried out already (storage::Registration::command_refused).
+  std::vector<storage::OutboxItem> if_refused;
 };
 
 /// Copies the marks of `plan` onto the letter registration will record.

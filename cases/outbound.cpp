@@ -1,6 +1,7 @@
 #include "cases/outbound.hpp"
 
 #include "cases/followup.hpp"
+#include "mail/alert_token.hpp"
 #include "mail/compose.hpp"
 #include "mail/message_id.hpp"
 #include "rules/engine.hpp"
@@ -85,7 +86,8 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
                                    const std::string& address, const std::string& name,
                                    const CaseFacts& facts, const nlohmann::json& ctx,
                                    bool to_client,
-                                   const std::vector<mail::OutgoingAttachment>& attachments) const {
+                                   const std::vector<mail::OutgoingAttachment>& attachments,
+                                   bool staff) const {
   templates::RenderedMail r = templates_.render(kind, ctx);
   mail::OutgoingMail m;
   m.from = {settings_.office.name, settings_.office.address};
@@ -94,7 +96,11 @@ storage::OutboxItem Outbound::make(const std::string& kind, const std::string& c
   m.subject = CaseTagFinder::tagged(facts.regno, r.subject);
   m.text = r.text;
   m.html = r.html;
-  m.message_id = mail::make_message_id(facts.regno, settings_.office.message_id_domain);
+  // Staff mail carries the token a command must answer (issue 12 item 7).
+  m.message_id = staff
+                     ? mail::make_staff_message_id(facts.regno, settings_.office.message_id_domain,
+                                                   settings_.officer_auth.token_key, address)
+                     : mail::make_message_id(facts.regno, settings_.office.message_id_domain);
   if (to_client && !facts.client_message_id.empty()) {
     m.in_reply_to = facts.client_message_id;
     m.references = facts.client_references;
@@ -150,7 +156,7 @@ storage::OutboxItem Outbound::to_staff(const std::string& kind, const CaseFacts&
                           {"explanation", explanation},
                           {"has_explanation", !explanation.empty()}};
   if (!extra.is_null()) staff.merge_patch(extra);
-  return make(kind, to.channel, to.address, to.name, facts, context(facts, staff), false);
+  return make(kind, to.channel, to.address, to.name, facts, context(facts, staff), false, {}, true);
 }
 
 }  // namespace mailgate::cases

@@ -67,7 +67,8 @@ class Outbound {
   storage::OutboxItem make(const std::string& kind, const std::string& channel,
                            const std::string& address, const std::string& name,
                            const CaseFacts& facts, const nlohmann::json& ctx, bool to_client,
-                           const std::vector<mail::OutgoingAttachment>& attachments = {}) const;
+                           const std::vector<mail::OutgoingAttachment>& attachments = {},
+                           bool staff = false) const;
 
   const Settings& settings_;  ///< outlives this object
   const templates::TemplateSet& templates_;

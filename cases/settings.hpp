@@ -40,6 +40,8 @@ struct Unit {
   std::string id;
   std::string name;
   std::string head_email;
+  /// Any officer of the unit may act on its cases, not only the case's own officer.
+  bool anyone_in_unit = false;
 };
 
 /// An officer who answers clients.

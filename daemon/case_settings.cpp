@@ -17,6 +17,8 @@ cases::Settings case_settings(const Config& config) {
   s.regno_pattern = config.registration.pattern;
   s.officer_auth.authserv_ids = config.officer_auth.authserv_ids;
   s.officer_auth.trusted_relays = config.officer_auth.trusted_relays;
+  s.officer_auth.mta_hosts = config.officer_auth.mta_hosts;
+  s.officer_auth.token_key = config.officer_auth.token_key;
   s.plain_language = lint_settings(config);
   s.acks_per_sender_per_day = config.outbox.acks_per_sender_per_day;
   s.limits = config.limits;

@@ -10,6 +10,7 @@
 
 #include "daemon/config_schema.hpp"
 #include "daemon/template_loader.hpp"
+#include "mail/alert_token.hpp"
 #include "storage/regno.hpp"
 
 namespace mailgate::daemon {
@@ -224,6 +225,7 @@ Array<Unit> units_array() {
               required("id", &Unit::id),
               text("name", &Unit::name, id),
               text("head_email", &Unit::head_email, ""),
+              flag("anyone_in_unit", &Unit::anyone_in_unit, false),
           }};
 }
 
@@ -252,11 +254,31 @@ Array<Body> bodies_array() {
           }};
 }
 
+// The key of the tokens in staff mail's Message-IDs (mail/alert_token.hpp): the whole file,
+// at least 32 bytes (e.g. `head -c 32 /dev/urandom`). Left out: no tokens, and officers'
+// commands need a trusted DKIM pass.
+Key<OfficerAuthConfig> token_key_file() {
+  return {[](TableReader& r, OfficerAuthConfig& c) {
+    auto path = r.string("token_key_file");
+    if (!path || path->empty()) return;
+    std::ifstream in(r.resolve(*path), std::ios::binary);
+    if (!in) r.fail_at("token_key_file", "cannot read " + *path);
+    c.token_key.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (c.token_key.size() < mail::kMinAlertTokenKey) {
+      r.fail_at("token_key_file", *path + " holds " + std::to_string(c.token_key.size()) +
+                                      " bytes; at least " +
+                                      std::to_string(mail::kMinAlertTokenKey) + " are needed");
+    }
+  }};
+}
+
 Section<OfficerAuthConfig> officer_auth_section() {
   return {"officer_auth",
           {
               list("authserv_ids", &OfficerAuthConfig::authserv_ids),
               list("trusted_relays", &OfficerAuthConfig::trusted_relays),
+              list("mta_hosts", &OfficerAuthConfig::mta_hosts),
+              token_key_file(),
           }};
 }
 

@@ -79,6 +79,8 @@ struct OutboxConfig {
 struct OfficerAuthConfig {
   std::vector<std::string> authserv_ids;    ///< Authentication-Results from these count
   std::vector<std::string> trusted_relays;  ///< our MTAs whose Received fields we believe
+  std::vector<std::string> mta_hosts;  ///< `by` names of our MTAs' Received (default authserv_ids)
+  std::string token_key;               ///< from token_key_file: the staff mail tokens' key
 };
 
 struct Config {

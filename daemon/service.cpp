@@ -247,6 +247,11 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
   if (!sending) {
     spdlog::warn("no [smtp] host or [office] address: outgoing mail waits in the outbox");
   }
+  if (!config.officers.empty() && config.officer_auth.token_key.empty()) {
+    spdlog::warn(
+        "no [officer_auth] token_key_file: officers' commands by mail are carried out only "
+        "with a trusted DKIM pass");
+  }
   PassLoop loop(config, once, sending, parser, rules, *tmpl);
   OutboxThreads workers(config, *tmpl, sending && !once ? config.outbox.workers : 0);
   while (!g_stop) {

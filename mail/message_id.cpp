@@ -1,6 +1,7 @@
 #include "mail/message_id.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "mail/charset.hpp"
 #include "mail/random.hpp"
@@ -11,6 +12,7 @@ namespace {
 
 constexpr std::string_view kPrefix = "mg.";
 constexpr std::size_t kRandomBytes = 16;
+constexpr std::size_t kTokenBytes = 16;
 constexpr std::size_t kMaxMsgId = 250;
 
 int hex_value(char c) {
@@ -47,6 +49,11 @@ std::string_view without_trailing_dot(std::string_view d) {
 }  // namespace
 
 std::string make_message_id(std::string_view regno, std::string_view domain) {
+  return make_message_id(regno, domain, nullptr);
+}
+
+std::string make_message_id(std::string_view regno, std::string_view domain,
+                            const std::function<std::string(std::string_view random)>& token) {
   if (regno.empty()) throw std::invalid_argument("message id: empty registration number");
   if (!is_host_name(domain)) {
     throw std::invalid_argument("message id: \"" + sanitize_utf8(domain.substr(0, 100)) +
@@ -61,7 +68,12 @@ std::string make_message_id(std::string_view regno, std::string_view domain) {
     id += kHex[u & 15];
   }
   id += '.';
-  id += random_hex(kRandomBytes);
+  std::string random = random_hex(kRandomBytes);
+  id += random;
+  if (token) {
+    id += '.';
+    id += token(random);
+  }
   id += '@';
   id += domain;
   id += '>';
@@ -72,6 +84,12 @@ std::string make_message_id(std::string_view regno, std::string_view domain) {
 }
 
 std::optional<std::string> regno_from_message_id(std::string_view id, std::string_view domain) {
+  std::optional<OurMessageId> ours = parse_our_message_id(id, domain);
+  if (!ours) return std::nullopt;
+  return std::move(ours->regno);
+}
+
+std::optional<OurMessageId> parse_our_message_id(std::string_view id, std::string_view domain) {
   id = trim(id);
   if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
   std::size_t at = id.rfind('@');
@@ -89,6 +107,12 @@ std::optional<std::string> regno_from_message_id(std::string_view id, std::strin
   if (dot == std::string_view::npos) return std::nullopt;
   std::string_view hex = left.substr(0, dot);
   std::string_view random = left.substr(dot + 1);
+  std::string_view token;
+  if (std::size_t second = random.find('.'); second != std::string_view::npos) {
+    token = random.substr(second + 1);
+    random = random.substr(0, second);
+    if (token.size() != 2 * kTokenBytes || !is_hex(token)) return std::nullopt;
+  }
   if (!is_hex(hex) || hex.size() % 2 != 0) return std::nullopt;
   if (!is_hex(random) || random.size() < 2 * kRandomBytes) return std::nullopt;
   std::string regno;
@@ -101,7 +125,7 @@ std::optional<std::string> regno_from_message_id(std::string_view id, std::strin
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) return std::nullopt;
   }
-  return regno;
+  return OurMessageId{std::move(regno), std::string(random), std::string(token)};
 }
 
 bool is_our_message_id(std::string_view id, std::string_view domain) {

@@ -28,6 +28,14 @@ struct SenderAuthSettings {
   /// content filter hands mail back over loopback; never list a host that accepts
   /// unauthenticated local submission).
   std::vector<std::string> trusted_relays;
+  /// The office's MTAs as they name themselves in the `by` part of their Received fields
+  /// (host names, case-insensitive). Authentication-Results are believed only ABOVE the first
+  /// Received field the office's MTA wrote (where the mail entered the office): one below it
+  /// was written before our MTA saw the mail, i.e. by the sender. Empty: the authserv_ids.
+  std::vector<std::string> mta_hosts = {};
+  /// The key of the tokens in our staff mail's Message-IDs (mail/alert_token.hpp); empty: no
+  /// tokens, and an officer's command needs a trusted DKIM pass.
+  std::string token_key = {};
 };
 
 struct SenderAuthVerdict {
@@ -70,7 +78,19 @@ struct SenderAuthVerdict {
 ///       "with mapi". The topmost Received is assumed to be added by our final MTA.
 ///    a is checked first; either suffices. The vouching is organisation-level: it proves the
 ///    organisation's servers sent it, not which of its users did.
+///    Authentication-Results count only above the first Received field written by the office's
+///    MTA (SenderAuthSettings::mta_hosts): walking Received top-down, the topmost must be by one
+///    of those hosts, and the walk continues down while the field above recorded a hand-over
+///    from a trusted relay and this one is by one of ours; the last field reached is where the
+///    mail entered. No such Received at all: no Authentication-Results are believed.
 SenderAuthVerdict vouch_for_sender(const Message& m, std::string_view claimed_address,
                                    const SenderAuthSettings& s);
+
+/// The second factor's other way (issue 12 item 7): the identity check of vouch_for_sender,
+/// then the topmost believed Authentication-Results (as in 2a, above the office's first
+/// Received) has dkim=pass for the officer's domain (header.d, or header.i in it). SPF, DMARC
+/// and the Received chain do not count here: they vouch for the organisation's servers only.
+SenderAuthVerdict trusted_dkim_pass(const Message& m, std::string_view claimed_address,
+                                    const SenderAuthSettings& s);
 
 }  // namespace mailgate::mail

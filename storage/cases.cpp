@@ -54,8 +54,9 @@ void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& u)
       " status = coalesce(nullif($2, ''), status),"
       " outcome = coalesce(nullif($3, ''), outcome),"
       " closed_at = CASE WHEN $4 THEN now() ELSE closed_at END,"
-      " original_deadline = CASE WHEN $6::int IS NOT NULL THEN deadline"
-      "   ELSE original_deadline END,"
+      // Written once: a second extension keeps the deadline the case was registered with.
+      " original_deadline = CASE WHEN $6::int IS NOT NULL THEN coalesce(original_deadline,"
+      "   deadline) ELSE original_deadline END,"
       " deadline = coalesce(to_timestamp($5), deadline),"
       " extended_days = coalesce($6::int, extended_days),"
       " officer = coalesce(nullif($7, ''), officer),"
@@ -69,6 +70,33 @@ void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& u)
     w.exec_params("INSERT INTO case_events (case_id, kind, detail) VALUES ($1, $2, $3::jsonb)",
                   case_id, u.event_kind, clean(u.event_detail));
   }
+}
+
+bool apply_command_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& u) {
+  if (u.expected_status.empty()) {
+    apply_case_update(w, case_id, u);
+    return true;
+  }
+  // The console's row lock and status guard (Store::act), and each command once.
+  auto r = w.exec_params("SELECT status FROM cases WHERE id = $1 FOR UPDATE", case_id);
+  if (r.empty() || r[0][0].as<std::string>() != u.expected_status) return false;
+  auto once = w.exec_params(
+      "INSERT INTO executed_commands (case_id, message_id, digest) VALUES ($1, nullif($2, ''), $3)"
+      " ON CONFLICT DO NOTHING RETURNING id",
+      case_id, clean(u.command_message_id), u.command_digest);
+  if (once.empty()) return false;
+  apply_case_update(w, case_id, u);
+  return true;
+}
+
+bool Store::command_executed(const std::string& message_id, const std::string& digest) {
+  return guarded("look up executed commands", [&] {
+    pqxx::read_transaction t(*conn_);
+    auto r = t.exec_params(
+        "SELECT 1 FROM executed_commands WHERE message_id = nullif($1, '') OR digest = $2 LIMIT 1",
+        clean(message_id), digest);
+    return !r.empty();
+  });
 }
 
 bool Store::act(std::int64_t case_id, const std::string& expected_status, const CaseUpdate& update,

@@ -129,4 +129,8 @@ inline double epoch_seconds(TimePoint t) {
 void queue_in(pqxx::work& w, std::optional<std::int64_t> case_id, const OutboxItem& mail);
 /// Applies an officer's action to a case inside a transaction (storage/cases.cpp).
 void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& update);
+/// An officer's command by mail: under the case's row lock, only while the case is still in
+/// update.expected_status and the command's Message-ID and digest were never carried out
+/// (executed_commands); false, and nothing changed, otherwise.
+bool apply_command_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& update);
 }  // namespace mailgate::storage

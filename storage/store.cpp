@@ -407,7 +407,7 @@ pqxx::result insert_new_case(const BatchMessage& x, const std::string& regno, in
 
 // What comes with a registration in the same transaction: the case's channels, an officer's
 // command carried by a follow-up, and the mail the registration causes.
-void record_consequences(pqxx::work& w, const Incoming& in, const Registration& reg,
+void record_consequences(pqxx::work& w, const Incoming& in, Registration& reg,
                          const Composer& compose) {
   for (const auto& c : in.channels) {
     w.exec_prepared("add_channel", reg.case_id, clean(c.address), c.kind, c.source);
@@ -415,7 +415,9 @@ void record_consequences(pqxx::work& w, const Incoming& in, const Registration& 
   for (const auto& a : in.removed_channels) {
     w.exec_prepared("remove_channel", reg.case_id, clean(a));
   }
-  if (in.join_case && in.update) apply_case_update(w, reg.case_id, *in.update);
+  if (in.join_case && in.update && !apply_command_update(w, reg.case_id, *in.update)) {
+    reg.command_refused = true;
+  }
   if (compose) {
     for (const auto& mail : compose(in, reg)) {
       queue_in(w, reg.case_id, mail);
@@ -434,9 +436,10 @@ void register_one(const BatchMessage& x, std::size_t i, Numbers& numbers,
       in.automatic.empty() ? std::optional<std::string>() : std::optional(clean(in.automatic));
   pqxx::result r;
   if (in.join_case) {
-    // $25 is the case it joins, $26 the event detail, $27 its flags.
-    r = exec_with_message(x, "register_follow_up", *in.join_case, detail, automatic,
-                          strings(in.flags).dump());
+    // $25 is the case it joins, $26 the event detail, $27 its flags, $28 automatic (the
+    // statement's order: passing them the other way round lost a follow-up's flags).
+    r = exec_with_message(x, "register_follow_up", *in.join_case, detail, strings(in.flags).dump(),
+                          automatic);
     reg.follow_up = true;
     reg.regno = r[0][2].as<std::string>();
   } else {

@@ -65,6 +65,13 @@ struct CaseUpdate {
   std::string forwarded_to;          ///< the competent body's id; sets forwarded_at
   std::string event_kind;            ///< the case event: answered, refused, ...
   std::string event_detail = "{}";   ///< who, through which channel, Message-IDs, text
+  /// An officer's command by mail: applied in the registering transaction only while the case
+  /// (locked FOR UPDATE) is still in this status, and recorded in executed_commands by these
+  /// keys (a second command with the same Message-ID or digest is not carried out). Empty
+  /// expected_status: applied as it is (a client's follow-up).
+  std::string expected_status;
+  std::string command_message_id;
+  std::string command_digest;
 };
 
 /// A channel of a case: where the client wants to be answered.
@@ -136,6 +143,9 @@ struct Registration {
   std::int64_t case_id = 0;  ///< 0 when the message was already registered
   bool follow_up = false;
   TimePoint registered_at;
+  /// The officer's command this message carried was not applied: the case changed meanwhile,
+  /// or the command was carried out before (CaseUpdate::expected_status).
+  bool command_refused = false;
 };
 
 /// Composes the mail a registration causes (acknowledgement, alerts). Called inside the
@@ -294,6 +304,8 @@ class Store {
   std::string first_message_raw(std::int64_t case_id);
   /// Cases by registration number; absent ones are not in the map.
   std::map<std::string, CaseRef> cases_by_regno(const std::vector<std::string>& regnos);
+  /// Whether a command with this Message-ID or digest was carried out (executed_commands).
+  bool command_executed(const std::string& message_id, const std::string& digest);
   /// Cases that our Message-IDs (outbox rows) belong to, by Message-ID.
   std::map<std::string, CaseRef> cases_by_our_message_id(const std::vector<std::string>& ids);
 

@@ -47,10 +47,13 @@ Case open_case(Sandbox& sb, const std::string& id = "c1@example.org") {
   return c;
 }
 
-// The organisation's MTA vouches for the officer: its Authentication-Results on top.
+// The organisation's MTA vouches for the officer: its Authentication-Results on top, above
+// the Received it wrote on accepting the mail (issue 12: below it they would be the sender's).
 std::string vouched(const Sandbox& sb) {
   return "Authentication-Results: " + sb.env("AUTHSERV_ID") +
-         "; dkim=pass header.d=sandbox.test; spf=pass smtp.mailfrom=officer@sandbox.test\r\n";
+         "; dkim=pass header.d=sandbox.test; spf=pass smtp.mailfrom=officer@sandbox.test\r\n"
+         "Received: from arm.sandbox.test (arm.sandbox.test [192.0.2.10]) by " +
+         sb.env("AUTHSERV_ID") + " with ESMTPS id 1; Tue, 8 Dec 2026 10:00:00 +0300\r\n";
 }
 
 // The officer's reply to the alert.

@@ -41,6 +41,11 @@ std::string sample_with_every_key(const fs::path& password_file) {
   std::ifstream in(fs::path(MAILGATE_TEST_DATA) / ".." / ".." / "etc" / "mailgate.toml");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   text = std::regex_replace(text, std::regex("\n# ([a-z_]+ = )"), "\n$1");
+  // The officers' token key: a file of 32 bytes beside the password file.
+  fs::path key_file = password_file.string() + ".key";
+  std::ofstream(key_file) << std::string(32, 'k');
+  text =
+      std::regex_replace(text, std::regex("/etc/mailgate/officer-token\\.key"), key_file.string());
   return std::regex_replace(text, std::regex("/etc/mailgate/[a-z]+\\.password"),
                             password_file.string());
 }

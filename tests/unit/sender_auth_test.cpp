@@ -3,6 +3,7 @@
 // genuine mail, forgeries of each kind, and the syntax corners of Authentication-Results.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 #include "mail/parse.hpp"
@@ -18,6 +19,17 @@ constexpr const char* kFrom = "\"Иванов И.И.\" <ivanov@lenobl.ru>";
 /// A command mail with `fields` (LF-separated, folded with "\n\t") on top of its header.
 mm::Message mail(const std::string& fields, const std::string& from = kFrom) {
   std::string head = fields;
+  // Authentication-Results count only above the office MTA's first Received: where a test
+  // gives none, the MX's own (mail.lenobl.ru, from the Internet) goes below its fields.
+  std::string lower = fields;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("authentication-results") != std::string::npos &&
+      fields.find("Received:") == std::string::npos) {
+    head +=
+        "Received: from mail.evil.example (mail.evil.example [203.0.113.5])\n"
+        "\tby mail.lenobl.ru (Postfix) with ESMTPS id 4Zk3Lq0xYz;\n"
+        "\tWed, 25 Mar 2026 17:19:03 +0300 (MSK)\n";
+  }
   if (!from.empty()) head += "From: " + from + "\n";
   head +=
       "To: priem@lenobl.ru\n"
@@ -39,6 +51,7 @@ mm::Message mail(const std::string& fields, const std::string& from = kFrom) {
 mm::SenderAuthSettings ar_only() {
   mm::SenderAuthSettings s;
   s.authserv_ids = {"mx.lenobl.ru"};
+  s.mta_hosts = {"mail.lenobl.ru"};  // the MX names itself so in its Received fields
   return s;
 }
 
@@ -385,4 +398,68 @@ TEST(SenderAuth, ForgedReceivedChain) {
                  "\twith ESMTPSA id 1; Wed, 25 Mar 2026 17:19:01 +0300\n"),
             relays_only());
   EXPECT_FALSE(v.vouched);
+}
+
+// --- Authentication-Results count only above the office MTA's first Received (issue 12) ---
+
+namespace {
+
+// What the office's MX writes on top of mail from the Internet, and its verdict above it.
+const std::string kOurAr = "Authentication-Results: mx.lenobl.ru; dkim=pass header.d=lenobl.ru\n";
+
+}  // namespace
+
+TEST(SenderAuth, AuthenticationResultsAboveOurFirstReceivedCount) {
+  auto v = vouch(mail(kOurAr + kMxFromInternet));
+  EXPECT_TRUE(v.vouched) << v.reason;
+  EXPECT_TRUE(mm::trusted_dkim_pass(mail(kOurAr + kMxFromInternet), kOfficer, ar_only()).vouched);
+}
+
+TEST(SenderAuth, AuthenticationResultsBelowOurFirstReceivedAreTheSenders) {
+  // The sender prepended a field with our authserv-id to the mail it sent us: it ends up below
+  // the Received our MX wrote on accepting it.
+  auto v = vouch(mail(kMxFromInternet + kOurAr));
+  EXPECT_FALSE(v.vouched);
+  EXPECT_EQ(v.reason, "no Authentication-Results from a trusted authserv-id");
+  EXPECT_FALSE(mm::trusted_dkim_pass(mail(kMxFromInternet + kOurAr), kOfficer, ar_only()).vouched);
+  // ... also when the sender adds a Received in our MX's name below it: the walk down stops at
+  // the first field whose host above recorded a hand-over from a host that is not ours.
+  const std::string forged_mx =
+      "Received: from pc.evil.example by mail.lenobl.ru with ESMTPSA;\n"
+      "\tWed, 25 Mar 2026 17:19:01 +0300\n";
+  v = vouch(mail(kMxFromInternet + kOurAr + forged_mx));
+  EXPECT_FALSE(v.vouched);
+}
+
+TEST(SenderAuth, NoReceivedAtAllMeansNoAuthenticationResultsAreBelieved) {
+  // Our authserv-id on top, but no Received at all: the mail never passed our MX.
+  mm::Message m = mm::parse_message(
+      "Authentication-Results: mx.lenobl.ru; dkim=pass header.d=lenobl.ru\r\n"
+      "From: <ivanov@lenobl.ru>\r\nTo: priem@lenobl.ru\r\nSubject: x\r\n\r\nbody\r\n");
+  auto v = vouch(m);
+  EXPECT_FALSE(v.vouched);
+  EXPECT_NE(v.reason.find("no Received by the office's MTA"), std::string::npos) << v.reason;
+  EXPECT_FALSE(mm::trusted_dkim_pass(m, kOfficer, ar_only()).vouched);
+}
+
+TEST(SenderAuth, InternalHopsOfTheOfficeAreWalkedThrough) {
+  // LMTP delivery (from 127.0.0.1) on top, the MX's verdict under it, then the MX's Received.
+  mm::SenderAuthSettings s = ar_only();
+  const std::string m = kLmtp + kOurAr + kMxFromInternet;
+  EXPECT_FALSE(vouch(mail(m), s).vouched);  // the LMTP hop is the entry unless 127.0.0.1 is ours
+  s.trusted_relays = {"127.0.0.1"};
+  EXPECT_TRUE(vouch(mail(m), s).vouched);
+  EXPECT_TRUE(mm::trusted_dkim_pass(mail(m), kOfficer, s).vouched);
+}
+
+TEST(SenderAuth, TrustedDkimPassNeedsDkimNotSpfOrTheRelay) {
+  const std::string spf =
+      "Authentication-Results: mx.lenobl.ru; spf=pass smtp.mailfrom=ivanov@lenobl.ru\n";
+  EXPECT_TRUE(vouch(mail(spf + kMxFromInternet)).vouched);
+  auto v = mm::trusted_dkim_pass(mail(spf + kMxFromInternet), kOfficer, ar_only());
+  EXPECT_FALSE(v.vouched);
+  // Identity first, as for vouching.
+  EXPECT_FALSE(
+      mm::trusted_dkim_pass(mail(kOurAr + kMxFromInternet, "<petrov@mail.ru>"), kOfficer, ar_only())
+          .vouched);
 }
