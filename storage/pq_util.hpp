@@ -129,4 +129,6 @@ inline double epoch_seconds(TimePoint t) {
 void queue_in(pqxx::work& w, std::optional<std::int64_t> case_id, const OutboxItem& mail);
 /// Applies an officer's action to a case inside a transaction (storage/cases.cpp).
 void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& update);
+/// Records a message's channel requests, confirmations and withdrawals (storage/channels.cpp).
+void record_channel_requests(pqxx::work& w, std::int64_t case_id, const Incoming& in);
 }  // namespace mailgate::storage
