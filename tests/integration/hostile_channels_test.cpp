@@ -11,7 +11,6 @@
 #include "harness.hpp"
 #include "sink.hpp"
 
-using mailgate::test::header;
 using mailgate::test::Sandbox;
 using mailgate::test::Sent;
 using mailgate::test::sent_to;
