@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cases/channel_confirmation.hpp"
 #include "mail/message_id.hpp"
 #include "mail/syntax.hpp"
 
@@ -33,7 +34,10 @@ std::vector<std::string> reasons_of(const std::string& explanation_json) {
 
 Correspondence::Correspondence(storage::Store& store, const Settings& settings,
                                const templates::TemplateSet& templates)
-    : store_(store), outbound_(settings, templates), planner_(settings, outbound_) {}
+    : store_(store),
+      settings_(settings),
+      outbound_(settings, templates),
+      planner_(settings, outbound_) {}
 
 // The only place the planning reads storage.
 BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) {
@@ -52,6 +56,14 @@ BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) 
     }
   }
   facts.suppressed = store_.suppressed(all);
+  std::vector<std::int64_t> case_ids;
+  for (const auto* found : {&facts.cases_by_regno, &facts.cases_by_message_id}) {
+    for (const auto& [key, c] : *found) case_ids.push_back(c.id);
+  }
+  facts.pending = store_.pending_channels(
+      case_ids, std::chrono::hours(24) * settings_.channel_limits.confirm_days);
+  facts.auto_mail = store_.auto_mail_since(
+      automatic_mail_kinds(), std::chrono::system_clock::now() - std::chrono::hours(1));
   facts.first_message_raw = [&store = store_](std::int64_t case_id) {
     return store.first_message_raw(case_id);
   };
@@ -99,6 +111,27 @@ CaseFacts Correspondence::facts(const storage::Incoming& in, const storage::Regi
   return f;
 }
 
+void Correspondence::compose_channel_mail(const CaseFacts& f, const LetterPlan& plan,
+                                          std::vector<storage::OutboxItem>& out) const {
+  const std::vector<std::string>& confirmed =
+      plan.joined ? plan.joined->channels : plan.client_channels;
+  for (const auto& m : plan.channel_mail) {
+    CaseFacts own = f;
+    own.channels = {m.to};  // a mail names no channel but its own recipient
+    nlohmann::json extra = {{"address", mask_address(m.address)},
+                            {"code", m.code},
+                            {"days", settings_.channel_limits.confirm_days},
+                            {"max_additional", settings_.channel_limits.max_additional},
+                            {"added", m.change == "added"},
+                            {"confirmed", m.change == "confirmed"},
+                            {"removed", m.change == "removed"},
+                            {"refused", m.change == "refused"}};
+    bool primary = !confirmed.empty() && confirmed.front() == m.to;
+    out.push_back(outbound_.to_other(m.kind, own, primary ? "primary" : "additional", m.to,
+                                     m.to == f.client_address ? f.client_name : "", extra, {}));
+  }
+}
+
 std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming& in,
                                                          const storage::Registration& reg) const {
   std::vector<storage::OutboxItem> out;
@@ -114,6 +147,7 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
         out.push_back(outbound_.to_staff("follow_up_alert", f, a,
                                          {{"officer", {{"name", a.name}, {"email", a.address}}}}));
       }
+      compose_channel_mail(f, plan, out);
       return out;
     }
     if (plan.acknowledge) {
@@ -123,6 +157,7 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
                                       {{"kb_links", kb}, {"has_kb_links", !kb.empty()}});
       out.insert(out.end(), acks.begin(), acks.end());
     }
+    compose_channel_mail(f, plan, out);
     std::string officer_name;
     for (const auto& a : plan.alerts) {
       if (a.channel == "officer" && officer_name.empty()) officer_name = a.name;

@@ -42,8 +42,12 @@ class Correspondence {
 
   CaseFacts facts(const storage::Incoming& in, const storage::Registration& reg,
                   const LetterPlan& plan) const;
+  /// The plan's confirmations and channel notices (cases/channel_confirmation.hpp).
+  void compose_channel_mail(const CaseFacts& f, const LetterPlan& plan,
+                            std::vector<storage::OutboxItem>& out) const;
 
   storage::Store& store_;
+  const Settings& settings_;  ///< outlives this object
   Outbound outbound_;
   LetterPlanner planner_;
   std::map<std::uint32_t, LetterPlan> plans_;  // by UID, for the batch being registered

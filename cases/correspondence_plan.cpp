@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cases/case_actions.hpp"
+#include "cases/channel_confirmation.hpp"
 #include "cases/command_guard.hpp"
 #include "mail/message_id.hpp"
 #include "mail/parse.hpp"
@@ -28,12 +29,9 @@ void add_once(std::vector<std::string>& list, const std::string& s) {
   if (!contains(list, s)) list.push_back(s);
 }
 
-// The address a client wants answers at: the first usable Reply-To, else From.
+// The address a client wants answers at: the From. A Reply-To is anyone's to write, so it is
+// only a channel request (issue 12, item 4): nothing automatic goes there unconfirmed.
 std::string primary_address(const mail::Message& m) {
-  for (const auto& r : m.reply_to) {
-    std::string a = lower_ascii(r.address);
-    if (plausible_address(a)) return a;
-  }
   if (m.from) {
     std::string a = lower_ascii(m.from->address);
     if (plausible_address(a)) return a;
@@ -92,6 +90,9 @@ void mark(storage::Incoming& in, const LetterPlan& plan) {
   if (plan.event_detail) in.event_detail = *plan.event_detail;
   if (plan.join_case) in.join_case = plan.join_case;
   if (plan.update) in.update = plan.update;
+  in.pending_channels = plan.pending_channels;
+  in.confirmed_channels = plan.confirmed_channels;
+  in.cancelled_channels = plan.cancelled_channels;
 }
 
 LetterPlanner::LetterPlanner(const Settings& settings, const Outbound& outbound)
@@ -146,7 +147,7 @@ LetterPlan LetterPlanner::plan(const storage::Incoming& in, BatchFacts& facts) c
     if (!from_own_channel(*candidate, letter.from, letter.primary)) {
       flag_linked(*candidate, plan);
     } else if (letter.automatic == mail::Automatic::none) {
-      plan_follow_up(letter, *candidate, plan);
+      plan_follow_up(letter, *candidate, facts, plan);
       return plan;
     }
   }
@@ -162,8 +163,16 @@ LetterPlanner::Letter LetterPlanner::read(const storage::Incoming& in) const {
   letter.from = m.from ? lower_ascii(m.from->address) : "";
   letter.primary = primary_address(m);
   letter.requests = find_channel_requests(m.text, request_phrases_);
+  for (const auto& r : m.reply_to) {
+    std::string a = lower_ascii(r.address);
+    if (plausible_address(a) && a != letter.from && !contains(letter.requests.add, a)) {
+      letter.requests.add.insert(letter.requests.add.begin(), a);
+    }
+  }
   std::erase_if(letter.requests.add,
                 [&](const std::string& a) { return a == lower_ascii(settings_.office.address); });
+  letter.authenticated = !letter.requests.add.empty() && !letter.from.empty() &&
+                         mail::vouch_for_sender(m, letter.from, settings_.officer_auth).vouched;
   return letter;
 }
 
@@ -257,12 +266,10 @@ void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
 }
 
 void LetterPlanner::plan_follow_up(const Letter& letter, const storage::CaseRef& c,
-                                   LetterPlan& plan) const {
+                                   BatchFacts& facts, LetterPlan& plan) const {
   plan.join_case = c.id;
-  for (const auto& a : letter.requests.add) {
-    if (!contains(c.channels, a)) plan.channels.push_back({a, "additional", "reply"});
-  }
-  plan.removed_channels = letter.requests.remove;
+  plan_follow_up_channels(settings_, channel_letter(letter), c, facts, plan);
+  budget_channel_mail(settings_, facts, plan);
   if (c.status == "waiting_client") {
     // The clarification came: the case is the officer's again.
     storage::CaseUpdate back;
@@ -279,34 +286,23 @@ void LetterPlanner::plan_follow_up(const Letter& letter, const storage::CaseRef&
 void LetterPlanner::plan_new_case(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const {
   add_channels(letter, facts, plan);
   decide_acknowledgement(letter, facts, plan);
+  budget_channel_mail(settings_, facts, plan);
   // Staff alerts: not for automatic mail (it is flagged and listed, not pushed at people).
   if (letter.automatic == mail::Automatic::none) add_staff_alerts(letter, plan);
 }
 
-// The primary channel, then additional ones the letter asks for or the directory lists;
-// client mail goes to those not under suppression.
+// The primary channel, the directory's channels, and the letter's requests waiting for the
+// client's confirmation (cases/channel_confirmation.hpp); client mail goes to the confirmed
+// ones not under suppression.
 void LetterPlanner::add_channels(const Letter& letter, const BatchFacts& facts,
                                  LetterPlan& plan) const {
-  const std::string& primary = letter.primary;
-  if (!primary.empty()) {
-    plan.channels.push_back({primary, "primary", "message"});
-    add_once(plan.client_channels, primary);
-  }
-  auto extra = [&](const std::string& a, const char* source) {
-    if (a == primary || contains(letter.requests.remove, a)) return;
-    if (std::any_of(plan.channels.begin(), plan.channels.end(),
-                    [&](const storage::ChannelRow& c) { return c.address == a; })) {
-      return;
-    }
-    plan.channels.push_back({a, "additional", source});
-    add_once(plan.client_channels, a);
-  };
-  for (const auto& a : letter.requests.add) extra(a, "request");
-  if (auto it = facts.directory.find(primary); it != facts.directory.end()) {
-    for (const auto& a : it->second.additional_channels) extra(lower_ascii(a), "directory");
-  }
-  std::erase_if(plan.client_channels,
-                [&](const std::string& a) { return facts.suppressed.count(a) != 0; });
+  plan_new_case_channels(settings_, channel_letter(letter), letter.primary, facts, plan);
+}
+
+ChannelLetter LetterPlanner::channel_letter(const Letter& letter) {
+  const mail::Message& m = *letter.in->parsed;
+  return {letter.from, letter.requests.add, letter.requests.remove, m.subject + "\n" + m.text,
+          letter.authenticated};
 }
 
 // Acknowledge? Never automatic mail; at most N a day to one sender.
@@ -323,6 +319,11 @@ void LetterPlanner::decide_acknowledgement(const Letter& letter, BatchFacts& fac
   } else if (facts.acknowledgements[primary] >= settings_.acks_per_sender_per_day) {
     plan.flags.push_back("ack_rate_limited");
   } else {
+    // Every automatic mail counts against the hourly caps (issue 12, item 4).
+    std::erase_if(plan.client_channels, [&](const std::string& a) {
+      return !take_automatic_mail(facts, settings_.channel_limits, a);
+    });
+    if (plan.client_channels.empty()) plan.flags.push_back("auto_rate_limited");
     plan.acknowledge = !plan.client_channels.empty();
     ++facts.acknowledgements[primary];
   }

@@ -37,6 +37,11 @@ struct BatchFacts {
   /// plans here too, so the daily cap also holds within one batch.
   std::map<std::string, int> acknowledgements;
   std::set<std::string> suppressed;  ///< addresses no automatic mail goes to
+  /// Channel requests of the cases referred to that wait for the client's confirmation.
+  std::map<std::int64_t, std::vector<storage::PendingChannel>> pending;
+  /// Automatic mail of the last hour (cases/channel_confirmation.hpp): the planner counts
+  /// the mail it plans here too, so the hourly caps also hold within one batch.
+  storage::AutoMailCount auto_mail;
   /// The raw message that opened a case, for forwarding it whole. A function because only a
   /// forward command needs it, and that is rare.
   std::function<std::string(std::int64_t case_id)> first_message_raw;
@@ -44,6 +49,18 @@ struct BatchFacts {
   std::function<bool(const std::string& message_id, const std::string& digest)> command_executed;
   /// ... and in this batch so far: "id:<Message-ID>", "sha:<digest>" (cases/command_guard).
   std::set<std::string> executed_commands;
+};
+
+/// A mail about a case's channels (cases/channel_confirmation.hpp): a confirmation request
+/// to the primary channel, or a notice of a change to each confirmed channel.
+struct ChannelLetter;
+
+struct ChannelMail {
+  std::string kind;     ///< channel_confirmation or channel_notice
+  std::string to;       ///< a confirmed channel of the case
+  std::string change;   ///< requested, added, confirmed, removed, refused
+  std::string address;  ///< the channel changed (named masked in the mail)
+  std::string code;     ///< a confirmation's one-time code
 };
 
 /// What one letter means.
@@ -56,6 +73,9 @@ struct LetterPlan {
   std::optional<std::string> event_detail;    ///< a JSON object for the case event
   std::optional<std::int64_t> join_case;      ///< a follow-up or command: its case
   std::optional<storage::CaseUpdate> update;  ///< what a follow-up or command does to it
+  std::vector<storage::PendingChannel> pending_channels;  ///< channel requests to confirm
+  std::vector<std::string> confirmed_channels;            ///< requests confirmed by this letter
+  std::vector<std::string> cancelled_channels;            ///< requests withdrawn by this letter
 
   // The mail it causes, composed once the letter has its number.
   bool acknowledge = false;
@@ -67,6 +87,7 @@ struct LetterPlan {
   /// An accepted command's mail instead of `ready` when registration finds the case changed
   /// meanwhile or the command carried out already (storage::Registration::command_refused).
   std::vector<storage::OutboxItem> if_refused;
+  std::vector<ChannelMail> channel_mail;     ///< confirmations and change notices
 };
 
 /// Copies the marks of `plan` onto the letter registration will record.
@@ -91,9 +112,10 @@ class LetterPlanner {
   struct Letter {
     const storage::Incoming* in = nullptr;
     mail::Automatic automatic = mail::Automatic::none;
-    std::string from;     ///< lower case
-    std::string primary;  ///< where answers go: Reply-To, else From; lower case
-    ChannelRequests requests;
+    std::string from;            ///< lower case
+    std::string primary;         ///< where answers go: the From (confirmed by writing); lower case
+    ChannelRequests requests;    ///< a Reply-To other than From is one more request
+    bool authenticated = false;  ///< a trusted pass for the From's own domain
   };
 
   Letter read(const storage::Incoming& in) const;
@@ -104,10 +126,12 @@ class LetterPlanner {
   void plan_command(const Letter& letter, const Officer& officer, const storage::CaseRef& c,
                     const BatchFacts& facts, LetterPlan& plan) const;
   /// A letter from one of the case's own channels: it joins the case.
-  void plan_follow_up(const Letter& letter, const storage::CaseRef& c, LetterPlan& plan) const;
+  void plan_follow_up(const Letter& letter, const storage::CaseRef& c, BatchFacts& facts,
+                      LetterPlan& plan) const;
   /// A letter that opens a case.
   void plan_new_case(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const;
   void add_channels(const Letter& letter, const BatchFacts& facts, LetterPlan& plan) const;
+  static ChannelLetter channel_letter(const Letter& letter);
   void decide_acknowledgement(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const;
   void add_staff_alerts(const Letter& letter, LetterPlan& plan) const;
 

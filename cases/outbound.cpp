@@ -1,5 +1,6 @@
 #include "cases/outbound.hpp"
 
+#include "cases/channel_confirmation.hpp"
 #include "cases/followup.hpp"
 #include "mail/alert_token.hpp"
 #include "mail/compose.hpp"
@@ -133,7 +134,16 @@ std::vector<storage::OutboxItem> Outbound::to_client(
   for (std::size_t i = 0; i < facts.channels.size(); ++i) {
     const std::string& address = facts.channels[i];
     std::string name = address == facts.client_address ? facts.client_name : "";
-    out.push_back(make(kind, i == 0 ? "primary" : "additional", address, name, facts, ctx, true,
+    // Each mail names its own recipient only; the client's other channels are masked, so
+    // no channel learns another's address (issue 12, item 4).
+    nlohmann::json own = ctx;
+    if (ctx.contains("channels") && ctx["channels"].is_array()) {
+      own["channels"] = nlohmann::json::array();
+      for (const auto& c : facts.channels) {
+        own["channels"].push_back({{"address", c == address ? c : mask_address(c)}});
+      }
+    }
+    out.push_back(make(kind, i == 0 ? "primary" : "additional", address, name, facts, own, true,
                        attachments));
   }
   return out;

@@ -59,6 +59,15 @@ struct ActionLimits {
   int forward_within_days = 7;  ///< 59-FZ art. 8 p. 3
 };
 
+/// Where client mail may go and how much automatic mail the office sends (issue 12, items
+/// 3 and 4): the office must not become a relay for whoever writes to it.
+struct ChannelLimits {
+  int max_additional = 2;  ///< additional channels per case, confirmed and waiting together
+  int confirm_days = 7;    ///< how long a channel request waits for the client's confirmation
+  int auto_per_recipient_per_hour = 20;  ///< automatic mail to one address in an hour
+  int auto_per_hour = 500;               ///< automatic mail to anyone in an hour
+};
+
 struct Settings {
   Office office;
   std::vector<Unit> units;
@@ -73,6 +82,7 @@ struct Settings {
   templates::LintSettings plain_language;
   /// Loop safety: acknowledgements to one sender in 24 hours.
   int acks_per_sender_per_day = 10;
+  ChannelLimits channel_limits;
   /// For the attachments of an officer's mail, read again from the raw message.
   mail::ParseLimits limits;
 };

@@ -21,6 +21,10 @@ cases::Settings case_settings(const Config& config) {
   s.officer_auth.token_key = config.officer_auth.token_key;
   s.plain_language = lint_settings(config);
   s.acks_per_sender_per_day = config.outbox.acks_per_sender_per_day;
+  s.channel_limits.max_additional = config.outbox.max_additional_channels;
+  s.channel_limits.confirm_days = config.outbox.channel_confirm_days;
+  s.channel_limits.auto_per_recipient_per_hour = config.outbox.auto_per_sender_per_hour;
+  s.channel_limits.auto_per_hour = config.outbox.auto_per_hour;
   s.limits = config.limits;
   return s;
 }

@@ -191,6 +191,11 @@ Section<OutboxConfig> outbox_section() {
           whole("max_backoff", &OutboxConfig::max_backoff, {1, 7 * kDay}, 3600),
           whole("acks_per_sender_per_day", &OutboxConfig::acks_per_sender_per_day, {0, 10000}, 10),
           whole("suppress_failed_days", &OutboxConfig::suppress_failed_days, {0, 3660}, 60),
+          whole("auto_per_sender_per_hour", &OutboxConfig::auto_per_sender_per_hour, {0, 10000},
+                20),
+          whole("auto_per_hour", &OutboxConfig::auto_per_hour, {0, 1000000}, 500),
+          whole("max_additional_channels", &OutboxConfig::max_additional_channels, {0, 10}, 2),
+          whole("channel_confirm_days", &OutboxConfig::channel_confirm_days, {1, 90}, 7),
       }};
 }
 

@@ -73,6 +73,10 @@ struct OutboxConfig {
   std::chrono::seconds max_backoff{3600};
   int acks_per_sender_per_day = 10;
   int suppress_failed_days = 60;
+  int auto_per_sender_per_hour = 20;  ///< automatic mail to one address in an hour
+  int auto_per_hour = 500;            ///< automatic mail to anyone in an hour
+  int max_additional_channels = 2;    ///< additional channels per case
+  int channel_confirm_days = 7;       ///< a channel request waits this long
 };
 
 /// Which mail from an officer address is obeyed (mail/sender_auth.hpp).

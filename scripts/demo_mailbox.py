@@ -13,6 +13,18 @@
       number of alerts in the officer's mailbox. Exit 1 if a mailbox lacks mail the
       outbox says was sent, or holds an acknowledgement nobody should have got.
 
+The client who asked for a second address confirms it (issue 12: a new address counts
+only once the client confirms it from an address the case already has):
+
+  demo_mailbox.py confirm SANDBOX_DIR
+      Reads the confirmation request from the client's own mailbox over IMAPS, prints it
+      briefly (the new address is masked in it) and writes the client's reply to it, as a
+      mail client would, to SANDBOX_DIR/client-confirm.eml.
+
+  demo_mailbox.py confirmed SANDBOX_DIR
+      After the reply was taken in: the second address is a channel of the case now, and
+      the client was told so on the first one.
+
 An officer runs a case by mail, in three steps around daemon runs (scripts/demo):
 
   demo_mailbox.py officer-alert SANDBOX_DIR
@@ -192,6 +204,12 @@ def tag_in_subject(msg, regno):
 def is_acknowledgement(msg, regno):
     return tag_in_subject(msg, regno) and \
         str(msg["Auto-Submitted"] or "").strip().lower() == "auto-replied"
+
+
+def is_channel_mail(msg):
+    """A confirmation request or a notice about the case's addresses."""
+    subject = str(msg["Subject"] or "")
+    return "Подтвердите" in subject or "Адреса для ответов" in subject
 
 
 def width(s):
@@ -392,7 +410,7 @@ def demo_case(sandbox):
           FROM cases c JOIN messages m ON m.id = c.message_id
          WHERE EXISTS (SELECT FROM case_channels ch
                         WHERE ch.case_id = c.id AND ch.kind = 'additional'
-                          AND ch.source = 'request' AND ch.removed_at IS NULL)
+                          AND ch.source IN ('request', 'confirmed') AND ch.removed_at IS NULL)
          ORDER BY c.id LIMIT 1""")
     if not rows:
         fail("нет дела, в котором клиент просил отвечать и на дополнительный адрес")
@@ -540,6 +558,74 @@ def officer_alert(sandbox):
     return 0
 
 
+CONFIRM_FILE = "client-confirm.eml"  # the client's reply to the confirmation request
+
+
+def channel_request(sandbox, state):
+    """The demo's one channel request in STATE, with its case and the client's address."""
+    rows = sql_rows(sandbox, f"""
+        SELECT c.id, c.regno, r.address, r.state, m.from_name, m.from_address
+          FROM channel_confirmations r JOIN cases c ON c.id = r.case_id
+          JOIN messages m ON m.id = c.message_id
+         WHERE r.state = {lit(state)} ORDER BY r.id LIMIT 1""")
+    if not rows:
+        fail(f"нет просьбы о дополнительном адресе в состоянии {state}")
+    return rows[0]
+
+
+def confirm(sandbox):
+    env = read_env(sandbox)
+    request = channel_request(sandbox, "pending")
+    regno, client = request["regno"], request["from_address"]
+    boxes = Mailboxes(env)
+    asked = wait_for_mail(boxes, client, lambda m: tag_in_subject(m, regno)
+                          and "Подтвердите" in str(m["Subject"] or ""),
+                          f"просьбы подтвердить новый адрес по делу {regno}")[0]
+    if request["address"] in text_of(asked):
+        fail(f"{regno}: в просьбе подтвердить адрес он написан целиком")
+    print(f"Клиент {request['from_name']} просил отвечать ещё и на {request['address']}.")
+    print("Этот адрес начнёт получать письма, только когда клиент подтвердит его со своего")
+    print(f"основного адреса. Просьба подтвердить пришла в ящик {client} (прочитана по IMAPS):")
+    print()
+    for name in ["From", "To", "Subject"]:
+        print(f"    {name}: {asked[name]}")
+    print()
+    print_text("\n".join(text_of(asked).rstrip().splitlines()[2:5]))
+    me = first_address(asked, "To")
+    office = first_address(asked, "From")
+    msg = email.message.EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = email.headerregistry.Address(me.display_name, addr_spec=client)
+    msg["To"] = email.headerregistry.Address(office.display_name, addr_spec=office.addr_spec)
+    msg["Subject"] = "Re: " + str(asked["Subject"])
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["Message-ID"] = email.utils.make_msgid(domain=client.partition("@")[2])
+    msg["In-Reply-To"] = str(asked["Message-ID"]).strip()
+    msg["References"] = str(asked["Message-ID"]).strip()
+    msg.set_content("Да, это мой личный адрес.\n", charset="utf-8", cte="quoted-printable")
+    with open(os.path.join(sandbox, CONFIRM_FILE), "wb") as f:
+        f.write(msg.as_bytes())
+    print()
+    print(f"Клиент нажимает «Ответить»: {msg['Subject']}")
+    return 0
+
+
+def confirmed(sandbox):
+    env = read_env(sandbox)
+    request = channel_request(sandbox, "confirmed")
+    regno, client = request["regno"], request["from_address"]
+    case = demo_case(sandbox)
+    if request["address"] not in [ch["address"] for ch in case["channels"]]:
+        fail(f"{regno}: адрес {request['address']} не стал адресом дела")
+    boxes = Mailboxes(env)
+    wait_for_mail(boxes, client, lambda m: tag_in_subject(m, regno)
+                  and "Адреса для ответов" in str(m["Subject"] or ""),
+                  f"сообщения о подтверждённом адресе по делу {regno}")
+    addrs = ", ".join(f"{ch['address']} ({CHANNEL[ch['kind']]})" for ch in case["channels"])
+    print(f"Адрес подтверждён: теперь письма по делу {regno} идут на {addrs}.")
+    print(f"Клиенту на {client} пришло сообщение об этом; новый адрес в нём скрыт звёздочками.")
+    return 0
+
+
 def forged(sandbox):
     env = read_env(sandbox)
     case = demo_case(sandbox)
@@ -568,8 +654,11 @@ def forged(sandbox):
     mail = sql_rows(sandbox, f"""
         SELECT case_id, kind, recipient FROM outbox
          WHERE case_id IN ({int(case['id'])}, {int(spoof['id'])}) ORDER BY id""")
+    # Before the forgery: the acknowledgement, the alert, and the client's confirmation of
+    # the second address (the request, the notice, the officer's follow-up alert).
     extra = [o for o in mail if o["case_id"] == case["id"]
-             and o["kind"] not in ("acknowledgement", "officer_alert")]
+             and o["kind"] not in ("acknowledgement", "officer_alert", "channel_confirmation",
+                                   "channel_notice", "follow_up_alert")]
     if extra:
         fail(f"{regno}: после поддельной команды отправлено: "
              + ", ".join(f"{o['kind']} → {o['recipient']}" for o in extra))
@@ -578,10 +667,11 @@ def forged(sandbox):
         fail(f"{spoof['regno']}: на поддельное письмо отправлено подтверждение {acks[0]['recipient']}")
     boxes = Mailboxes(env)
     for ch in case["channels"]:
-        tagged = [m for m in boxes.read(ch["address"]) if tag_in_subject(m, regno)]
-        if len(tagged) != 1 or not is_acknowledgement(tagged[0], regno):
-            fail(f"{regno}: в ящике {ch['address']} по делу писем: {len(tagged)}, "
-                 f"а должно быть одно подтверждение")
+        tagged = [m for m in boxes.read(ch["address"]) if tag_in_subject(m, regno)
+                  and not is_acknowledgement(m, regno) and not is_channel_mail(m)]
+        if tagged:
+            fail(f"{regno}: в ящике {ch['address']} по делу есть письмо «{tagged[0]['Subject']}», "
+                 f"а должны быть только подтверждение и письма об адресах")
     alerted = [o["recipient"] for o in mail
                if o["case_id"] == spoof["id"] and o["kind"] == "officer_alert"]
     detail = spoof["detail"] or {}
@@ -596,7 +686,7 @@ def forged(sandbox):
           f"состояние дела — {case['status']} ({STATUS[case['status']]})")
     print("    Клиенту ничего не отправлено: в ящиках "
           + " и ".join(ch["address"] for ch in case["channels"])
-          + " по этому делу только подтверждение")
+          + " по этому делу только подтверждение и письма об адресах")
     print("    Подтверждение о регистрации на адрес из подделки не отправлено"
           + (f"; исполнитель ({', '.join(alerted)}) получил уведомление о новом письме "
              f"{spoof['regno']}" if alerted else ""))
@@ -617,6 +707,9 @@ MAIL_KIND = {
     "officer_alert": "уведомление исполнителю",
     "answer": "ответ клиенту",
     "command_confirmation": "подтверждение команды",
+    "channel_confirmation": "просьба подтвердить адрес",
+    "channel_notice": "сообщение об адресах",
+    "follow_up_alert": "уведомление о письме по делу",
 }
 
 COMMAND_WORD = {
@@ -627,6 +720,7 @@ COMMAND_WORD = {
 EVENT = {
     "registered": "письмо зарегистрировано",
     "channel_added": "добавлен адрес клиента",
+    "channel_requested": "клиент просит новый адрес",
     "follow_up": "письмо по делу",
     "answer": "ответ по существу",
 }
@@ -654,7 +748,8 @@ def answered(sandbox):
              + (f"; mailgate ответил исполнителю: {why[0]['rejected']}" if why else ""))
     mail = sql_rows(sandbox, f"""
         SELECT kind, channel, recipient, status, message_id FROM outbox
-         WHERE case_id = {case_id} AND kind NOT IN ('acknowledgement', 'officer_alert')
+         WHERE case_id = {case_id} AND kind NOT IN ('acknowledgement', 'officer_alert',
+               'channel_confirmation', 'channel_notice', 'follow_up_alert')
          ORDER BY id""")
     boxes = Mailboxes(env)
     officer = env["OFFICER_ADDRESS"]
@@ -737,7 +832,8 @@ def main():
         return 0
     if len(sys.argv) == 3 and sys.argv[1] == "report":
         return report(sys.argv[2])
-    steps = {"officer-alert": officer_alert, "forged": forged, "answered": answered}
+    steps = {"confirm": confirm, "confirmed": confirmed, "officer-alert": officer_alert,
+             "forged": forged, "answered": answered}
     if len(sys.argv) == 3 and sys.argv[1] in steps:
         try:
             return steps[sys.argv[1]](sys.argv[2])

@@ -133,4 +133,6 @@ void apply_case_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& up
 /// update.expected_status and the command's Message-ID and digest were never carried out
 /// (executed_commands); false, and nothing changed, otherwise.
 bool apply_command_update(pqxx::work& w, std::int64_t case_id, const CaseUpdate& update);
+/// Records a message's channel requests, confirmations and withdrawals (storage/channels.cpp).
+void record_channel_requests(pqxx::work& w, std::int64_t case_id, const Incoming& in);
 }  // namespace mailgate::storage

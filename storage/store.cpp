@@ -415,6 +415,7 @@ void record_consequences(pqxx::work& w, const Incoming& in, Registration& reg,
   for (const auto& a : in.removed_channels) {
     w.exec_prepared("remove_channel", reg.case_id, clean(a));
   }
+  record_channel_requests(w, reg.case_id, in);
   if (in.join_case && in.update && !apply_command_update(w, reg.case_id, *in.update)) {
     reg.command_refused = true;
   }

@@ -81,6 +81,19 @@ struct ChannelRow {
   std::string source;   ///< "message", "reply", "request", "directory"
 };
 
+/// A channel a client asked for that waits for the client's confirmation from a channel
+/// the case already has (issue 12, item 3).
+struct PendingChannel {
+  std::string address;  ///< lower case
+  std::string code;     ///< the one-time code the confirmation mail carries
+};
+
+/// Automatic mail queued recently, for the hourly caps (issue 12, item 4).
+struct AutoMailCount {
+  std::map<std::string, int> by_recipient;  ///< lower-case recipient
+  int total = 0;
+};
+
 /// One outgoing mail, composed in full, queued in the transaction of its cause.
 struct OutboxItem {
   std::string kind;     ///< the template: acknowledgement, officer_alert, ...
@@ -134,6 +147,9 @@ struct Incoming {
   std::string event_detail = "{}";            ///< extra facts for the case event, a JSON object
   /// An officer's command carried by this (follow-up) message, applied with it.
   std::optional<CaseUpdate> update;
+  std::vector<PendingChannel> pending_channels;  ///< channel requests waiting for confirmation
+  std::vector<std::string> confirmed_channels;   ///< requests confirmed now (also in channels)
+  std::vector<std::string> cancelled_channels;   ///< requests withdrawn
 };
 
 struct Registration {
@@ -284,6 +300,12 @@ class Store {
                                                     TimePoint since);
   /// Addresses (lower case) under suppression now, among these.
   std::set<std::string> suppressed(const std::vector<std::string>& addresses);
+  /// Mail of these kinds queued since `since`: to each recipient, and in all.
+  AutoMailCount auto_mail_since(const std::vector<std::string>& kinds, TimePoint since);
+  /// Channel requests of these cases still waiting for confirmation and younger than
+  /// `max_age` (storage/channels.cpp), by case id.
+  std::map<std::int64_t, std::vector<PendingChannel>> pending_channels(
+      const std::vector<std::int64_t>& case_ids, std::chrono::hours max_age);
   /// Counts of outbox rows by status, for tests and `mailgate outbox`.
   std::map<std::string, int> outbox_counts();
 

@@ -132,6 +132,17 @@ json sample_context(const std::string& name) {
         "Номера тех писем: УПК-2026-000045, УПК-2026-000078 и УПК-2026-000101. Мы проверили "
         "сведения о доходах главы посёлка и нарушений не нашли. В новом письме нет фактов, "
         "которые мы бы не проверили.";
+  } else if (name == "channel_confirmation") {
+    c["address"] = "ma***@example.net";
+    c["code"] = "40417265";
+    c["days"] = 7;
+  } else if (name == "channel_notice") {
+    c["address"] = "ma***@example.net";
+    c["added"] = false;
+    c["confirmed"] = true;
+    c["removed"] = false;
+    c["refused"] = false;
+    c["max_additional"] = 2;
   } else if (name == "command_confirmation") {
     c["officer"] = {{"name", "Ольга Петровна Смирнова"}};
     c["action"] = "ответ";

@@ -62,6 +62,13 @@ std::vector<TemplateSchema> build() {
            {"body.name", "body.address", "body.email", "text", "officer.name", "officer.email"}),
       make("notice_repeat",
            "клиенту: переписка по вопросу, на который уже много раз ответили, закончена", {"text"}),
+      make("channel_confirmation",
+           "клиенту на основной адрес: подтвердить новый адрес для ответов кодом",
+           {"address", "code", "days"}),
+      make("channel_notice",
+           "клиенту на каждый подтверждённый адрес: адрес добавлен, подтверждён, удалён или не "
+           "добавлен",
+           {"address", "added", "confirmed", "removed", "refused", "max_additional"}),
       make("command_confirmation", "сотруднику: команда выполнена, что стало с делом",
            {"officer.name", "action", "outcome"},
            {{"recipients", {"address", "channel"}}, {"warnings", {"text"}}}),

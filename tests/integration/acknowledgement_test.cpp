@@ -39,9 +39,13 @@ std::string client_mail(const std::string& from, const std::string& id, const st
 
 TEST(Acknowledgement, ReachesBothChannelsWithNumberDeadlineAndHeaders) {
   Sandbox sb;
+  // The client's own domain vouches for the letter (a trusted dkim=pass), so the requested
+  // channel counts at once; without it, it would wait for confirmation (HostileChannels).
   deliver(sb, {client_mail("ivan@example.org", "q1@example.org", "Вопрос о подарке",
                            "Можно ли принять подарок?\r\nДополнительный канал: "
-                           "Second@Example.org")});
+                           "Second@Example.org",
+                           "Authentication-Results: " + sb.env("AUTHSERV_ID") +
+                               "; dkim=pass header.d=example.org\r\n")});
   auto r = sb.mailgate({"run", "--once"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto regno = sb.sql("SELECT regno FROM cases")[0][0];

@@ -13,7 +13,10 @@ using mailgate::test::sink;
 TEST(CaseCli, ShowListAndActionsWithTheSameGate) {
   Sandbox sb;
   mailgate::test::deliver_texts(
-      sb, {"From: Иван Петров <ivan@example.org>\r\nTo: work@sandbox.test\r\n"
+      // The client's domain vouches for the letter, so its second channel counts at once.
+      sb, {"Authentication-Results: " + sb.env("AUTHSERV_ID") +
+           "; dkim=pass header.d=example.org\r\n"
+           "From: Иван Петров <ivan@example.org>\r\nTo: work@sandbox.test\r\n"
            "Subject: Вопрос\r\nMessage-ID: <cli1@example.org>\r\n"
            "Content-Type: text/plain; charset=utf-8\r\n\r\nМожно ли принять подарок?\r\n"
            "Дополнительный канал: second@example.org\r\n"});

@@ -26,9 +26,14 @@ struct Case {
 };
 
 // A client's letter asking for a second channel; returns the case and the officer's alert.
+// The client's own domain vouches for the letter (a trusted dkim=pass), so the channel takes
+// effect at once instead of waiting for the client's confirmation (issue 12, item 3).
 Case open_case(Sandbox& sb, const std::string& id = "c1@example.org") {
   mailgate::test::deliver_texts(
-      sb, {"From: Иван Петров <" + kClient +
+      sb, {"Authentication-Results: " + sb.env("AUTHSERV_ID") +
+           "; dkim=pass header.d=example.org\r\n"
+           "From: Иван Петров <" +
+           kClient +
            ">\r\nTo: work@sandbox.test\r\n"
            "Subject: Вопрос о подарке\r\nMessage-ID: <" +
            id +

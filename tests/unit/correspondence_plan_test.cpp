@@ -124,18 +124,25 @@ TEST_F(CorrespondencePlan, KeysAreWhatTheBatchRefersTo) {
   EXPECT_EQ(keys.senders, (std::vector<std::string>{kClient, "olga@example.net"}));
 }
 
-TEST_F(CorrespondencePlan, NewLetterIsAcknowledgedToPrimaryAndRequestedChannel) {
+// Issue 12, items 3 and 4: the From is the primary; the Reply-To and the requested channel
+// wait for the From's confirmation and get nothing automatic before it.
+TEST_F(CorrespondencePlan, NewLetterIsAcknowledgedToFromAndRequestsWaitForConfirmation) {
   auto p = plan(from_client(1, "Добрый день.\nДополнительный канал: Copy@Example.org\n", "Вопрос",
-                            "sender@example.org", "Reply-To: <" + std::string(kClient) + ">\n"));
+                            kClient, "Reply-To: <sender@example.org>\n"));
   EXPECT_TRUE(p.acknowledge);
-  EXPECT_EQ(p.client_channels, (std::vector<std::string>{kClient, "copy@example.org"}));
-  ASSERT_EQ(p.channels.size(), 2u);
+  EXPECT_EQ(p.client_channels, std::vector<std::string>{kClient});
+  ASSERT_EQ(p.channels.size(), 1u);
   EXPECT_EQ(p.channels[0].address, kClient);
   EXPECT_EQ(p.channels[0].kind, "primary");
   EXPECT_EQ(p.channels[0].source, "message");
-  EXPECT_EQ(p.channels[1].address, "copy@example.org");
-  EXPECT_EQ(p.channels[1].kind, "additional");
-  EXPECT_EQ(p.channels[1].source, "request");
+  ASSERT_EQ(p.pending_channels.size(), 2u);
+  EXPECT_EQ(p.pending_channels[0].address, "sender@example.org");
+  EXPECT_EQ(p.pending_channels[1].address, "copy@example.org");
+  ASSERT_EQ(p.channel_mail.size(), 2u);
+  for (const auto& m : p.channel_mail) {
+    EXPECT_EQ(m.kind, "channel_confirmation");
+    EXPECT_EQ(m.to, kClient);
+  }
   EXPECT_TRUE(p.flags.empty());
   EXPECT_TRUE(p.automatic.empty());
   EXPECT_FALSE(p.join_case);
@@ -189,7 +196,8 @@ TEST_F(CorrespondencePlan, SuppressedSenderIsNotAcknowledged) {
 
 TEST_F(CorrespondencePlan, SuppressedAdditionalChannelIsLeftOut) {
   facts.suppressed = {"copy@example.org"};
-  auto p = plan(from_client(1, "Дополнительный канал: copy@example.org\n"));
+  facts.directory[kClient].additional_channels = {"copy@example.org"};
+  auto p = plan(from_client(1));
   EXPECT_TRUE(p.acknowledge);
   EXPECT_EQ(p.client_channels, std::vector<std::string>{kClient});
   EXPECT_EQ(p.channels.size(), 2u);
@@ -210,9 +218,12 @@ TEST_F(CorrespondencePlan, FollowUpFromTheCasesChannelJoinsIt) {
   EXPECT_FALSE(p.command);
   EXPECT_FALSE(p.acknowledge);
   EXPECT_TRUE(p.flags.empty());
-  ASSERT_EQ(p.channels.size(), 1u);
-  EXPECT_EQ(p.channels[0].address, "copy@example.org");
-  EXPECT_EQ(p.channels[0].source, "reply");
+  // The new channel waits for the client's confirmation (issue 12, item 3).
+  EXPECT_TRUE(p.channels.empty());
+  ASSERT_EQ(p.pending_channels.size(), 1u);
+  EXPECT_EQ(p.pending_channels[0].address, "copy@example.org");
+  ASSERT_EQ(p.channel_mail.size(), 1u);
+  EXPECT_EQ(p.channel_mail[0].to, kClient);
   ASSERT_TRUE(p.update);
   EXPECT_EQ(p.update->status, "registered");
   EXPECT_EQ(p.update->event_kind, "clarification_received");
