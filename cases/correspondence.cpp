@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.hpp"
+#include "cases/plan_failure.hpp"
 #include "mail/message_id.hpp"
 #include "mail/syntax.hpp"
 
@@ -33,7 +36,10 @@ std::vector<std::string> reasons_of(const std::string& explanation_json) {
 
 Correspondence::Correspondence(storage::Store& store, const Settings& settings,
                                const templates::TemplateSet& templates)
-    : store_(store), outbound_(settings, templates), planner_(settings, outbound_) {}
+    : store_(store),
+      settings_(settings),
+      outbound_(settings, templates),
+      planner_(settings, outbound_) {}
 
 // The only place the planning reads storage.
 BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) {
@@ -52,6 +58,15 @@ BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) 
     }
   }
   facts.suppressed = store_.suppressed(all);
+  // Staff alerts are capped per sender (From) and hour, apart from acknowledgements.
+  std::vector<std::string> froms;
+  for (const auto& in : batch) {
+    if (!in.parsed || !in.parsed->from) continue;
+    std::string a = lower_ascii(in.parsed->from->address);
+    if (!a.empty() && std::find(froms.begin(), froms.end(), a) == froms.end()) froms.push_back(a);
+  }
+  facts.alerts =
+      store_.alerted_cases_since(froms, std::chrono::system_clock::now() - std::chrono::hours(1));
   facts.first_message_raw = [&store = store_](std::int64_t case_id) {
     return store.first_message_raw(case_id);
   };
@@ -61,14 +76,10 @@ BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) 
 void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
   plans_.clear();
   BatchFacts facts = look_up(batch);
-  // Each letter is marked as soon as it is planned: should planning throw part-way, the
-  // letters planned already keep their marks and mail.
-  for (auto& in : batch) {
-    if (!in.parsed) continue;
-    LetterPlan plan = planner_.plan(in, facts);
-    mark(in, plan);
-    plans_[in.uid] = std::move(plan);
-  }
+  // Each letter is planned on its own: one whose planning throws is registered flagged
+  // plan_failed and the duty address is told; the others keep their plans (issue 12, item 1).
+  plans_ = plan_each(batch, settings_,
+                     [&](const storage::Incoming& in) { return planner_.plan(in, facts); });
 }
 
 CaseFacts Correspondence::facts(const storage::Incoming& in, const storage::Registration& reg,
@@ -103,41 +114,84 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
   if (it == plans_.end() || !in.parsed) return out;
   const LetterPlan& plan = it->second;
   if (plan.command) return plan.ready;
+  // Each mail is composed on its own: one that cannot be (a recipient compose refuses)
+  // costs only itself, never the case's other mail (issue 12, item 2).
+  auto each = [&](const char* what, const std::function<void()>& add) {
+    try {
+      add();
+    } catch (const std::exception& e) {
+      spdlog::error("{}: cannot compose its {} ({}); the case's other mail still goes", reg.regno,
+                    what, base::utf8::truncate_valid(e.what(), 300));
+    }
+  };
+  CaseFacts f;
   try {
-    CaseFacts f = facts(in, reg, plan);
-    if (plan.joined) {
-      f.subject = plan.joined->subject;
-      for (const auto& a : plan.alerts) {
+    f = facts(in, reg, plan);
+  } catch (const std::exception& e) {
+    spdlog::error(
+        "{}: cannot gather the facts for its mail ({}); it is registered, nothing is sent",
+        reg.regno, base::utf8::truncate_valid(e.what(), 300));
+    return out;
+  }
+  if (plan.joined) {
+    f.subject = plan.joined->subject;
+    for (const auto& a : plan.alerts) {
+      each("follow-up alert", [&] {
         out.push_back(outbound_.to_staff("follow_up_alert", f, a,
                                          {{"officer", {{"name", a.name}, {"email", a.address}}}}));
-      }
-      return out;
+      });
     }
-    if (plan.acknowledge) {
+    return out;
+  }
+  if (plan.acknowledge) {
+    each("acknowledgement", [&] {
       nlohmann::json kb = nlohmann::json::array();
       for (const auto& link : f.kb_links) kb.push_back({{"title", "Справка"}, {"url", link}});
+      nlohmann::json refused = nlohmann::json::array();
+      for (const auto& a : plan.refused_channels) refused.push_back({{"address", a}});
       auto acks = outbound_.to_client("acknowledgement", f,
-                                      {{"kb_links", kb}, {"has_kb_links", !kb.empty()}});
+                                      {{"kb_links", kb},
+                                       {"has_kb_links", !kb.empty()},
+                                       {"refused_channels", refused},
+                                       {"has_refused_channels", !refused.empty()}});
       out.insert(out.end(), acks.begin(), acks.end());
-    }
-    std::string officer_name;
-    for (const auto& a : plan.alerts) {
-      if (a.channel == "officer" && officer_name.empty()) officer_name = a.name;
-    }
-    for (const auto& a : plan.alerts) {
+    });
+  }
+  compose_alerts(in, plan, f, out);
+  return out;
+}
+
+void Correspondence::compose_alerts(const storage::Incoming& in, const LetterPlan& plan,
+                                    const CaseFacts& f,
+                                    std::vector<storage::OutboxItem>& out) const {
+  std::string officer_name;
+  for (const auto& a : plan.alerts) {
+    if (a.channel == "officer" && officer_name.empty()) officer_name = a.name;
+  }
+  // Item 10: the alert about a suspected forged officer letter says so in its first line.
+  bool spoofing =
+      std::find(in.flags.begin(), in.flags.end(), "suspected_spoofing") != in.flags.end();
+  for (const auto& a : plan.alerts) {
+    try {
+      if (a.channel == "duty") {
+        out.push_back(
+            outbound_.to_staff("plan_failure_alert", f, a,
+                               {{"failure", {{"reason", plan_failure_reason(in.event_detail)}}}}));
+        continue;
+      }
       std::string kind = a.channel == "head" ? "head_alert" : "officer_alert";
       out.push_back(outbound_.to_staff(
           kind, f, a,
           {{"officer",
             {{"name", a.channel == "head" ? officer_name : a.name}, {"email", a.address}}},
-           {"head", {{"name", a.channel == "head" ? a.name : ""}}}}));
+           {"head", {{"name", a.channel == "head" ? a.name : ""}}},
+           {"suspected_spoofing", spoofing}}));
+    } catch (const std::exception& e) {
+      spdlog::error("{}: cannot compose the alert to {} ({}); the other mail still goes", f.regno,
+                    base::utf8::truncate_valid(a.address, 100),
+                    base::utf8::truncate_valid(e.what(), 300));
     }
-  } catch (const std::exception& e) {
-    spdlog::error("{}: cannot compose its mail ({}); it is registered, nothing is sent", reg.regno,
-                  e.what());
-    out.clear();
   }
-  return out;
 }
 
 }  // namespace mailgate::cases

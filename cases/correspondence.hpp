@@ -32,7 +32,7 @@ class Correspondence {
   /// all in look_up); the decisions are LetterPlanner's.
   void prepare(std::vector<storage::Incoming>& batch);
   /// The storage::Composer: the mail planned for this message, now that it has a number.
-  /// Never throws: a mail that cannot be composed is logged and left out.
+  /// Never throws: a mail that cannot be composed is logged and left out, the others go.
   std::vector<storage::OutboxItem> compose(const storage::Incoming& in,
                                            const storage::Registration& reg) const;
 
@@ -42,8 +42,12 @@ class Correspondence {
 
   CaseFacts facts(const storage::Incoming& in, const storage::Registration& reg,
                   const LetterPlan& plan) const;
+  /// The staff alerts of a new case, each composed on its own.
+  void compose_alerts(const storage::Incoming& in, const LetterPlan& plan, const CaseFacts& f,
+                      std::vector<storage::OutboxItem>& out) const;
 
   storage::Store& store_;
+  const Settings& settings_;  ///< outlives this object
   Outbound outbound_;
   LetterPlanner planner_;
   std::map<std::uint32_t, LetterPlan> plans_;  // by UID, for the batch being registered

@@ -37,6 +37,9 @@ struct BatchFacts {
   /// plans here too, so the daily cap also holds within one batch.
   std::map<std::string, int> acknowledgements;
   std::set<std::string> suppressed;  ///< addresses no automatic mail goes to
+  /// Letters each sender (From, lower case) caused staff alerts for in the last hour; the
+  /// planner counts the ones it plans too, so the hourly cap holds within one batch.
+  std::map<std::string, int> alerts;
   /// The raw message that opened a case, for forwarding it whole. A function because only a
   /// forward command needs it, and that is rare.
   std::function<std::string(std::int64_t case_id)> first_message_raw;
@@ -55,11 +58,12 @@ struct LetterPlan {
 
   // The mail it causes, composed once the letter has its number.
   bool acknowledge = false;
-  std::vector<std::string> client_channels;  ///< where client mail goes, primary first
-  std::vector<StaffRecipient> alerts;        ///< officer_alert / head_alert recipients
-  std::optional<storage::CaseRef> joined;    ///< a follow-up of this case
-  std::vector<storage::OutboxItem> ready;    ///< composed already (an officer's command)
-  bool command = false;                      ///< an officer's command, not a follow-up
+  std::vector<std::string> client_channels;   ///< where client mail goes, primary first
+  std::vector<StaffRecipient> alerts;         ///< officer_alert / head_alert recipients
+  std::vector<std::string> refused_channels;  ///< requested addresses refused, told the client
+  std::optional<storage::CaseRef> joined;     ///< a follow-up of this case
+  std::vector<storage::OutboxItem> ready;     ///< composed already (an officer's command)
+  bool command = false;                       ///< an officer's command, not a follow-up
 };
 
 /// Copies the marks of `plan` onto the letter registration will record.
@@ -87,6 +91,7 @@ class LetterPlanner {
     std::string from;     ///< lower case
     std::string primary;  ///< where answers go: Reply-To, else From; lower case
     ChannelRequests requests;
+    bool suppress_ack = false;  ///< X-Auto-Response-Suppress: no acknowledgement, alerts go
   };
 
   Letter read(const storage::Incoming& in) const;
@@ -103,6 +108,8 @@ class LetterPlanner {
   void add_channels(const Letter& letter, const BatchFacts& facts, LetterPlan& plan) const;
   void decide_acknowledgement(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const;
   void add_staff_alerts(const Letter& letter, LetterPlan& plan) const;
+  /// Under the per-sender hourly cap of staff alerts? Counts this letter when it is.
+  bool alert_allowed(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const;
 
   const Settings& settings_;  ///< outlives this object
   const Outbound& outbound_;  ///< outlives this object

@@ -1,6 +1,10 @@
 #include "cases/outbound.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "base/utf8.hpp"
 #include "cases/followup.hpp"
+#include "mail/address_rule.hpp"
 #include "mail/compose.hpp"
 #include "mail/message_id.hpp"
 #include "rules/engine.hpp"
@@ -126,6 +130,13 @@ std::vector<storage::OutboxItem> Outbound::to_client(
   nlohmann::json ctx = context(facts, extra);
   for (std::size_t i = 0; i < facts.channels.size(); ++i) {
     const std::string& address = facts.channels[i];
+    // A channel stored before the one address rule (or by hand) may be one compose refuses:
+    // it is left out, and the case's other mail still goes (issue 12, item 2).
+    if (auto problem = mail::address_problem(address)) {
+      spdlog::warn("{}: no {} to {}: the address {}", facts.regno, kind,
+                   base::utf8::truncate_valid(address, 100), *problem);
+      continue;
+    }
     std::string name = address == facts.client_address ? facts.client_name : "";
     out.push_back(make(kind, i == 0 ? "primary" : "additional", address, name, facts, ctx, true,
                        attachments));

@@ -19,6 +19,7 @@ cases::Settings case_settings(const Config& config) {
   s.officer_auth.trusted_relays = config.officer_auth.trusted_relays;
   s.plain_language = lint_settings(config);
   s.acks_per_sender_per_day = config.outbox.acks_per_sender_per_day;
+  s.alerts_per_sender_per_hour = config.outbox.alerts_per_sender_per_hour;
   s.limits = config.limits;
   return s;
 }

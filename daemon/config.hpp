@@ -72,6 +72,7 @@ struct OutboxConfig {
   std::chrono::seconds min_backoff{60};
   std::chrono::seconds max_backoff{3600};
   int acks_per_sender_per_day = 10;
+  int alerts_per_sender_per_hour = 20;  ///< staff alerts about one sender's new letters
   int suppress_failed_days = 60;
 };
 
