@@ -109,8 +109,9 @@ TEST(HostileBatchUtf8, TruncateValidCutsByCharactersAndRepairsBytes) {
   EXPECT_EQ(utf8::truncate_valid("a\xd0", 5), "a\xef\xbf\xbd");
   EXPECT_EQ(utf8::truncate_valid("\x80z", 5), "\xef\xbf\xbdz");
   EXPECT_EQ(utf8::truncate_valid("\xff\xfe", 1), "\xef\xbf\xbd");
-  for (std::string bad : {std::string("x\xd0"), std::string("\xe2\x82"), std::string("\xc0\xaf"),
-                          std::string("\xed\xa0\x80"), std::string(79, 'a') + "Ж"}) {
+  for (const std::string& bad :
+       {std::string("x\xd0"), std::string("\xe2\x82"), std::string("\xc0\xaf"),
+        std::string("\xed\xa0\x80"), std::string(79, 'a') + "Ж"}) {
     for (std::size_t n = 0; n < 82; ++n) {
       EXPECT_TRUE(mm::is_valid_utf8(utf8::truncate_valid(bad, n))) << n;
     }
@@ -289,8 +290,9 @@ TEST(HostileBatchAddress, MalformedChannelRequestIsRefusedNotDropped) {
   EXPECT_EQ(r.refused, std::vector<std::string>{"x..y@example.org"});
   EXPECT_TRUE(r.remove.empty());
   std::string many;
-  for (int i = 0; i < 300; ++i)
+  for (int i = 0; i < 300; ++i) {
     many += "Дополнительный канал: a" + std::to_string(i) + "..b@x.ru\n";
+  }
   EXPECT_EQ(mc::find_channel_requests(many, {}).refused.size(), 5u);
 }
 
@@ -326,11 +328,12 @@ TEST(HostileBatchAddress, ClientMailSkipsAnUnusableChannel) {
   f.subject = "Вопрос";
   f.client_address = "john..doe@example.org";
   f.channels = {"john..doe@example.org", "second@example.org"};
-  auto mail = out.to_client("acknowledgement", f,
-                            {{"kb_links", nlohmann::json::array()},
-                             {"has_kb_links", false},
-                             {"refused_channels", nlohmann::json::array({{{"address", "x..y@example.org"}}})},
-                             {"has_refused_channels", true}});
+  auto mail = out.to_client(
+      "acknowledgement", f,
+      {{"kb_links", nlohmann::json::array()},
+       {"has_kb_links", false},
+       {"refused_channels", nlohmann::json::array({{{"address", "x..y@example.org"}}})},
+       {"has_refused_channels", true}});
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_EQ(mail[0].recipient, "second@example.org");
   auto sent = mm::parse_message(mail[0].raw);
