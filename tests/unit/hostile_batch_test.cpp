@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/utf8.hpp"
+#include "cases/case_table.hpp"
 #include "cases/channel_requests.hpp"
 #include "cases/correspondence_plan.hpp"
 #include "cases/plan_failure.hpp"
@@ -437,4 +438,11 @@ TEST(HostileBatchConfig, DutyAddressAndAlertCap) {
   auto c = mailgate::daemon::load_config_text(head, "/etc/m.toml");
   EXPECT_EQ(c.outbox.alerts_per_sender_per_hour, 20);
   EXPECT_EQ(c.office.duty_address, "");
+}
+
+TEST(HostileBatchFlags, CaseListNamesTheNewFlagsInRussian) {
+  EXPECT_EQ(mc::flag_text({"plan_failed", "from_office", "alert_rate_limited",
+                           "ack_suppressed_by_sender", "suspected_spoofing"}),
+            "не разобрано, сообщено дежурному, с адреса управления, без оповещения: лимит, без "
+            "подтверждения: просил отправитель, возможна подделка");
 }
