@@ -1,5 +1,7 @@
 #include "base/utf8.hpp"
 
+#include <algorithm>
+
 namespace mailgate::base::utf8 {
 
 char32_t next(std::string_view text, std::size_t& pos) {
@@ -128,6 +130,14 @@ std::string truncate(std::string_view text, std::size_t max_chars) {
   for (std::size_t n = 0; n < max_chars && pos < text.size(); ++n) next(text, pos);
   if (pos >= text.size()) return std::string(text);
   return std::string(text.substr(0, pos)) + "…";
+}
+
+std::string truncate_valid(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_chars * 4));
+  std::size_t pos = 0;
+  for (std::size_t n = 0; n < max_chars && pos < text.size(); ++n) append(out, next(text, pos));
+  return out;
 }
 
 }  // namespace mailgate::base::utf8

@@ -33,4 +33,9 @@ std::size_t length(std::string_view text);
 /// At most `max_chars` code points of `text`, with "…" appended when it was cut.
 std::string truncate(std::string_view text, std::size_t max_chars);
 
+/// At most `max_chars` code points of `text`, always valid UTF-8: a cut never splits a
+/// character and invalid bytes become U+FFFD. No mark is added; the caller says it was cut.
+/// For text from a letter that ends up in JSON or a log line, where invalid UTF-8 would throw.
+std::string truncate_valid(std::string_view text, std::size_t max_chars);
+
 }  // namespace mailgate::base::utf8

@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.hpp"
 #include "cases/action_plans.hpp"
 #include "cases/case_words.hpp"
 #include "cases/command_guard.hpp"
+#include "mail/address_rule.hpp"
 
 namespace mailgate::cases {
 namespace {
@@ -89,7 +91,7 @@ std::string event_detail(const ActionRequest& request, const ActionEffects& effe
     detail["command_message_id"] = request.command_message_id;
   }
   if (!effects.warnings.empty()) detail["warnings"] = effects.warnings;
-  return detail.dump();
+  return detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // The officer's confirmation: what was done, who was written to, and the warnings.
@@ -111,6 +113,14 @@ storage::OutboxItem confirmation(const Outbound& outbound, const ActionRequest& 
 // mail, the other mail and last the officer's confirmation.
 ActionPlan accepted_plan(const Outbound& outbound, const ActionRequest& request,
                          ActionEffects effects) {
+  // A channel the one address rule refuses gets nothing (Outbound::to_client leaves it
+  // out); the officer is told rather than left to wonder (issue 12, item 2).
+  for (const auto& a : effects.facts.channels) {
+    if (mail::address_problem(a)) {
+      effects.warnings.push_back("Адрес клиента " + base::utf8::truncate_valid(a, 100) +
+                                 " записан с ошибкой, на него письмо не отправлено.");
+    }
+  }
   SentMail mail = sent_mail(effects);
   ActionPlan plan;
   plan.accepted = true;

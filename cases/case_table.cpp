@@ -56,6 +56,11 @@ std::string flag_text(const std::vector<std::string>& flags) {
       {"ack_rate_limited", "без подтверждения: лимит"},
       {"ack_suppressed", "без подтверждения: адрес недоступен"},
       {"no_address", "нет адреса"},
+      {"plan_failed", "не разобрано, сообщено дежурному"},
+      {"from_office", "с адреса управления"},
+      {"alert_rate_limited", "без оповещения: лимит"},
+      {"ack_suppressed_by_sender", "без подтверждения: просил отправитель"},
+      {"suspected_spoofing", "возможна подделка"},
   };
   std::string out;
   for (const auto& f : flags) {

@@ -4,11 +4,17 @@
 #include <cctype>
 
 #include "base/text.hpp"
+#include "mail/address_rule.hpp"
 
 namespace mailgate::cases {
 namespace {
 
 using base::lower_ru;
+
+// Refused addresses the client is told about: a few, each cut short (a hostile letter may
+// carry hundreds of lines).
+constexpr std::size_t kMaxRefused = 5;
+constexpr std::size_t kMaxRefusedShown = 100;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -17,13 +23,20 @@ bool address_char(char c) {
   return std::isalnum(u) || std::string_view("._%+-@'").find(c) != std::string_view::npos;
 }
 
-// The address starting at `pos` (after white space, an optional '<' or ':'), or "".
-std::string address_at(std::string_view s, std::size_t pos) {
+// What looks like an address starting at `pos` (after white space, an optional '<' or ':'),
+// deliverable or not; "" when there is nothing with an '@' there.
+std::string candidate_at(std::string_view s, std::size_t pos) {
   while (pos < s.size() && (is_space(s[pos]) || s[pos] == '<' || s[pos] == ':')) ++pos;
   std::size_t end = pos;
   while (end < s.size() && address_char(s[end])) ++end;
   std::string a(s.substr(pos, end - pos));
   while (!a.empty() && (a.back() == '.' || a.back() == '\'' || a.back() == '-')) a.pop_back();
+  return a.find('@') == std::string::npos ? std::string() : a;
+}
+
+// The address starting at `pos`, or "" when there is none we can write to.
+std::string address_at(std::string_view s, std::size_t pos) {
+  std::string a = candidate_at(s, pos);
   return plausible_address(a) ? a : std::string();
 }
 
@@ -49,21 +62,7 @@ void add_once(std::vector<std::string>& list, const std::string& a) {
 
 }  // namespace
 
-bool plausible_address(std::string_view a) {
-  std::size_t at = a.find('@');
-  if (at == std::string_view::npos || at == 0 || a.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  std::string_view domain = a.substr(at + 1);
-  std::size_t dot = domain.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size()) return false;
-  if (domain.find("..") != std::string_view::npos || a.size() > 254) return false;
-  return std::all_of(a.begin(), a.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u > 32 && u < 127 &&
-           std::string_view("<>()[]\\,;:\" ").find(c) == std::string_view::npos;
-  });
-}
+bool plausible_address(std::string_view a) { return mail::deliverable_address(a); }
 
 std::vector<std::string> default_request_phrases() {
   return {
@@ -101,8 +100,13 @@ ChannelRequests find_channel_requests(std::string_view text,
             std::string a = address_at(lower, p + remove.size());
             if (!a.empty()) add_once(out.remove, a);
           } else {
-            std::string a = address_at(lower, colon + 1);
-            if (!a.empty()) add_once(out.add, a);
+            std::string a = candidate_at(lower, colon + 1);
+            if (plausible_address(a)) {
+              add_once(out.add, a);
+            } else if (!a.empty() && out.refused.size() < kMaxRefused) {
+              // Told to the client, so a typo is not lost silently (issue 12, item 2).
+              add_once(out.refused, a.substr(0, kMaxRefusedShown));
+            }
           }
         }
       }

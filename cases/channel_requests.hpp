@@ -15,6 +15,9 @@ namespace mailgate::cases {
 struct ChannelRequests {
   std::vector<std::string> add;     ///< lower case, each once, in order
   std::vector<std::string> remove;  ///< lower case
+  /// "Дополнительный канал:" lines whose address the one address rule
+  /// (mail::deliverable_address) refuses: not added, the client is told. A few, cut short.
+  std::vector<std::string> refused;
 };
 
 /// The phrases that ask for a copy when followed by an address (case-insensitive, any white
@@ -24,8 +27,8 @@ std::vector<std::string> default_request_phrases();
 ChannelRequests find_channel_requests(std::string_view text,
                                       const std::vector<std::string>& request_phrases);
 
-/// A plain ASCII addr-spec we are willing to send to: local@domain.tld, no spaces, quotes
-/// or brackets. Lower case.
+/// An address we are willing to send to: mail::deliverable_address, the rule composition
+/// applies too.
 bool plausible_address(std::string_view address);
 
 }  // namespace mailgate::cases

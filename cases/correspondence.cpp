@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.hpp"
 #include "cases/channel_confirmation.hpp"
+#include "cases/plan_failure.hpp"
 #include "mail/message_id.hpp"
 #include "mail/syntax.hpp"
 
@@ -64,6 +67,15 @@ BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) 
       case_ids, std::chrono::hours(24) * settings_.channel_limits.confirm_days);
   facts.auto_mail = store_.auto_mail_since(
       automatic_mail_kinds(), std::chrono::system_clock::now() - std::chrono::hours(1));
+  // Staff alerts are capped per sender (From) and hour, apart from acknowledgements.
+  std::vector<std::string> froms;
+  for (const auto& in : batch) {
+    if (!in.parsed || !in.parsed->from) continue;
+    std::string a = lower_ascii(in.parsed->from->address);
+    if (!a.empty() && std::find(froms.begin(), froms.end(), a) == froms.end()) froms.push_back(a);
+  }
+  facts.alerts =
+      store_.alerted_cases_since(froms, std::chrono::system_clock::now() - std::chrono::hours(1));
   facts.first_message_raw = [&store = store_](std::int64_t case_id) {
     return store.first_message_raw(case_id);
   };
@@ -76,14 +88,10 @@ BatchFacts Correspondence::look_up(const std::vector<storage::Incoming>& batch) 
 void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
   plans_.clear();
   BatchFacts facts = look_up(batch);
-  // Each letter is marked as soon as it is planned: should planning throw part-way, the
-  // letters planned already keep their marks and mail.
-  for (auto& in : batch) {
-    if (!in.parsed) continue;
-    LetterPlan plan = planner_.plan(in, facts);
-    mark(in, plan);
-    plans_[in.uid] = std::move(plan);
-  }
+  // Each letter is planned on its own: one whose planning throws is registered flagged
+  // plan_failed and the duty address is told; the others keep their plans (issue 12, item 1).
+  plans_ = plan_each(batch, settings_,
+                     [&](const storage::Incoming& in) { return planner_.plan(in, facts); });
 }
 
 CaseFacts Correspondence::facts(const storage::Incoming& in, const storage::Registration& reg,
@@ -127,8 +135,15 @@ void Correspondence::compose_channel_mail(const CaseFacts& f, const LetterPlan& 
                             {"removed", m.change == "removed"},
                             {"refused", m.change == "refused"}};
     bool primary = !confirmed.empty() && confirmed.front() == m.to;
-    out.push_back(outbound_.to_other(m.kind, own, primary ? "primary" : "additional", m.to,
-                                     m.to == f.client_address ? f.client_name : "", extra, {}));
+    // Each on its own, as every other mail of a plan (issue 12, item 2).
+    try {
+      out.push_back(outbound_.to_other(m.kind, own, primary ? "primary" : "additional", m.to,
+                                       m.to == f.client_address ? f.client_name : "", extra, {}));
+    } catch (const std::exception& e) {
+      spdlog::error("{}: cannot compose its {} to {} ({}); the other mail still goes", f.regno,
+                    m.kind, base::utf8::truncate_valid(m.to, 100),
+                    base::utf8::truncate_valid(e.what(), 300));
+    }
   }
 }
 
@@ -139,43 +154,86 @@ std::vector<storage::OutboxItem> Correspondence::compose(const storage::Incoming
   if (it == plans_.end() || !in.parsed) return out;
   const LetterPlan& plan = it->second;
   if (plan.command) return reg.command_refused ? plan.if_refused : plan.ready;
+  // Each mail is composed on its own: one that cannot be (a recipient compose refuses)
+  // costs only itself, never the case's other mail (issue 12, item 2).
+  auto each = [&](const char* what, const std::function<void()>& add) {
+    try {
+      add();
+    } catch (const std::exception& e) {
+      spdlog::error("{}: cannot compose its {} ({}); the case's other mail still goes", reg.regno,
+                    what, base::utf8::truncate_valid(e.what(), 300));
+    }
+  };
+  CaseFacts f;
   try {
-    CaseFacts f = facts(in, reg, plan);
-    if (plan.joined) {
-      f.subject = plan.joined->subject;
-      for (const auto& a : plan.alerts) {
+    f = facts(in, reg, plan);
+  } catch (const std::exception& e) {
+    spdlog::error(
+        "{}: cannot gather the facts for its mail ({}); it is registered, nothing is sent",
+        reg.regno, base::utf8::truncate_valid(e.what(), 300));
+    return out;
+  }
+  if (plan.joined) {
+    f.subject = plan.joined->subject;
+    for (const auto& a : plan.alerts) {
+      each("follow-up alert", [&] {
         out.push_back(outbound_.to_staff("follow_up_alert", f, a,
                                          {{"officer", {{"name", a.name}, {"email", a.address}}}}));
-      }
-      compose_channel_mail(f, plan, out);
-      return out;
-    }
-    if (plan.acknowledge) {
-      nlohmann::json kb = nlohmann::json::array();
-      for (const auto& link : f.kb_links) kb.push_back({{"title", "Справка"}, {"url", link}});
-      auto acks = outbound_.to_client("acknowledgement", f,
-                                      {{"kb_links", kb}, {"has_kb_links", !kb.empty()}});
-      out.insert(out.end(), acks.begin(), acks.end());
+      });
     }
     compose_channel_mail(f, plan, out);
-    std::string officer_name;
-    for (const auto& a : plan.alerts) {
-      if (a.channel == "officer" && officer_name.empty()) officer_name = a.name;
-    }
-    for (const auto& a : plan.alerts) {
+    return out;
+  }
+  if (plan.acknowledge) {
+    each("acknowledgement", [&] {
+      nlohmann::json kb = nlohmann::json::array();
+      for (const auto& link : f.kb_links) kb.push_back({{"title", "Справка"}, {"url", link}});
+      nlohmann::json refused = nlohmann::json::array();
+      for (const auto& a : plan.refused_channels) refused.push_back({{"address", a}});
+      auto acks = outbound_.to_client("acknowledgement", f,
+                                      {{"kb_links", kb},
+                                       {"has_kb_links", !kb.empty()},
+                                       {"refused_channels", refused},
+                                       {"has_refused_channels", !refused.empty()}});
+      out.insert(out.end(), acks.begin(), acks.end());
+    });
+  }
+  compose_channel_mail(f, plan, out);
+  compose_alerts(in, plan, f, out);
+  return out;
+}
+
+void Correspondence::compose_alerts(const storage::Incoming& in, const LetterPlan& plan,
+                                    const CaseFacts& f,
+                                    std::vector<storage::OutboxItem>& out) const {
+  std::string officer_name;
+  for (const auto& a : plan.alerts) {
+    if (a.channel == "officer" && officer_name.empty()) officer_name = a.name;
+  }
+  // Item 10: the alert about a suspected forged officer letter says so in its first line.
+  bool spoofing =
+      std::find(in.flags.begin(), in.flags.end(), "suspected_spoofing") != in.flags.end();
+  for (const auto& a : plan.alerts) {
+    try {
+      if (a.channel == "duty") {
+        out.push_back(
+            outbound_.to_staff("plan_failure_alert", f, a,
+                               {{"failure", {{"reason", plan_failure_reason(in.event_detail)}}}}));
+        continue;
+      }
       std::string kind = a.channel == "head" ? "head_alert" : "officer_alert";
       out.push_back(outbound_.to_staff(
           kind, f, a,
           {{"officer",
             {{"name", a.channel == "head" ? officer_name : a.name}, {"email", a.address}}},
-           {"head", {{"name", a.channel == "head" ? a.name : ""}}}}));
+           {"head", {{"name", a.channel == "head" ? a.name : ""}}},
+           {"suspected_spoofing", spoofing}}));
+    } catch (const std::exception& e) {
+      spdlog::error("{}: cannot compose the alert to {} ({}); the other mail still goes", f.regno,
+                    base::utf8::truncate_valid(a.address, 100),
+                    base::utf8::truncate_valid(e.what(), 300));
     }
-  } catch (const std::exception& e) {
-    spdlog::error("{}: cannot compose its mail ({}); it is registered, nothing is sent", reg.regno,
-                  e.what());
-    out.clear();
   }
-  return out;
 }
 
 }  // namespace mailgate::cases

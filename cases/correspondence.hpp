@@ -32,7 +32,7 @@ class Correspondence {
   /// all in look_up); the decisions are LetterPlanner's.
   void prepare(std::vector<storage::Incoming>& batch);
   /// The storage::Composer: the mail planned for this message, now that it has a number.
-  /// Never throws: a mail that cannot be composed is logged and left out.
+  /// Never throws: a mail that cannot be composed is logged and left out, the others go.
   std::vector<storage::OutboxItem> compose(const storage::Incoming& in,
                                            const storage::Registration& reg) const;
 
@@ -45,6 +45,9 @@ class Correspondence {
   /// The plan's confirmations and channel notices (cases/channel_confirmation.hpp).
   void compose_channel_mail(const CaseFacts& f, const LetterPlan& plan,
                             std::vector<storage::OutboxItem>& out) const;
+  /// The staff alerts of a new case, each composed on its own.
+  void compose_alerts(const storage::Incoming& in, const LetterPlan& plan, const CaseFacts& f,
+                      std::vector<storage::OutboxItem>& out) const;
 
   storage::Store& store_;
   const Settings& settings_;  ///< outlives this object

@@ -20,6 +20,12 @@ namespace {
 
 using mail::lower_ascii;
 
+// A case event's detail. Text from a letter may be invalid UTF-8, and nlohmann's default
+// dump throws on it, which once cost a whole batch its plans (issue 12, item 1).
+std::string dump_detail(const nlohmann::json& detail) {
+  return detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 template <typename List, typename T>
 bool contains(const List& list, const T& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -57,7 +63,7 @@ void flag_spoofing(const std::string& from, const storage::CaseRef& claimed,
       claimed.regno, from, reason);
   plan.flags.push_back("suspected_spoofing");
   nlohmann::json detail = {{"suspected_spoofing", reason}, {"claimed_case", claimed.regno}};
-  plan.event_detail = detail.dump();
+  plan.event_detail = dump_detail(detail);
 }
 
 std::string replay_note(const std::string& regno) {
@@ -77,7 +83,7 @@ std::string changed_note(const std::string& regno) {
 // notes the link. zammad#5064: a quoted tag is not a key to somebody else's case.
 void flag_linked(const storage::CaseRef& c, LetterPlan& plan) {
   plan.flags.push_back("linked:" + c.regno);
-  plan.event_detail = nlohmann::json{{"linked_case", c.regno}}.dump();
+  plan.event_detail = dump_detail(nlohmann::json{{"linked_case", c.regno}});
 }
 
 }  // namespace
@@ -169,6 +175,7 @@ LetterPlanner::Letter LetterPlanner::read(const storage::Incoming& in) const {
       letter.requests.add.insert(letter.requests.add.begin(), a);
     }
   }
+  letter.suppress_ack = mail::suppresses_auto_response(m);
   std::erase_if(letter.requests.add,
                 [&](const std::string& a) { return a == lower_ascii(settings_.office.address); });
   letter.authenticated = !letter.requests.add.empty() && !letter.from.empty() &&
@@ -217,7 +224,7 @@ void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
     spdlog::info("{}: {} sent a command that was not understood", c.regno, officer.id);
     plan.ready = {command_error_mail(outbound_, state.facts, officer, error->message)};
     detail["rejected"] = error->message;
-    plan.event_detail = detail.dump();
+    plan.event_detail = dump_detail(detail);
     return;
   }
   std::string digest = command_digest(c.regno, std::get<OfficerCommand>(parsed));
@@ -228,7 +235,7 @@ void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
     plan.flags.push_back("replayed_command");
     plan.ready = {command_error_mail(outbound_, state.facts, officer, replay_note(c.regno))};
     detail["rejected"] = "replayed command";
-    plan.event_detail = detail.dump();
+    plan.event_detail = dump_detail(detail);
     return;
   }
   ActionRequest request;
@@ -262,7 +269,7 @@ void LetterPlanner::plan_command(const Letter& letter, const Officer& officer,
                  officer.id, action.problem);
   }
   detail["action"] = std::string(action_id(request.command.action));
-  plan.event_detail = detail.dump();
+  plan.event_detail = dump_detail(detail);
 }
 
 void LetterPlanner::plan_follow_up(const Letter& letter, const storage::CaseRef& c,
@@ -288,7 +295,21 @@ void LetterPlanner::plan_new_case(const Letter& letter, BatchFacts& facts, Lette
   decide_acknowledgement(letter, facts, plan);
   budget_channel_mail(settings_, facts, plan);
   // Staff alerts: not for automatic mail (it is flagged and listed, not pushed at people).
-  if (letter.automatic == mail::Automatic::none) add_staff_alerts(letter, plan);
+  // They never depend on the client's address being usable (issue 12, item 2).
+  if (letter.automatic == mail::Automatic::none && alert_allowed(letter, facts, plan)) {
+    add_staff_alerts(letter, plan);
+  }
+}
+
+// Item 11: staff alerts have their own per-sender cap, apart from acknowledgements.
+bool LetterPlanner::alert_allowed(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const {
+  const std::string& sender = letter.from.empty() ? letter.primary : letter.from;
+  if (facts.alerts[sender] >= settings_.alerts_per_sender_per_hour) {
+    plan.flags.push_back("alert_rate_limited");
+    return false;
+  }
+  ++facts.alerts[sender];
+  return true;
 }
 
 // The primary channel, the directory's channels, and the letter's requests waiting for the
@@ -296,6 +317,7 @@ void LetterPlanner::plan_new_case(const Letter& letter, BatchFacts& facts, Lette
 // ones not under suppression.
 void LetterPlanner::add_channels(const Letter& letter, const BatchFacts& facts,
                                  LetterPlan& plan) const {
+  plan.refused_channels = letter.requests.refused;
   plan_new_case_channels(settings_, channel_letter(letter), letter.primary, facts, plan);
 }
 
@@ -310,8 +332,15 @@ void LetterPlanner::decide_acknowledgement(const Letter& letter, BatchFacts& fac
                                            LetterPlan& plan) const {
   const std::string& primary = letter.primary;
   bool spoofed = contains(plan.flags, std::string("suspected_spoofing"));
+  const std::string own = lower_ascii(settings_.office.address);
   if (letter.automatic != mail::Automatic::none || spoofed) {
     plan.acknowledge = false;
+  } else if (!own.empty() && (letter.from == own || primary == own)) {
+    // Item 12: the office never acknowledges its own address (the mail would come back).
+    plan.flags.push_back("from_office");
+    std::erase(plan.client_channels, own);
+  } else if (letter.suppress_ack) {
+    plan.flags.push_back("ack_suppressed_by_sender");
   } else if (primary.empty()) {
     plan.flags.push_back("no_address");
   } else if (facts.suppressed.count(primary) != 0) {

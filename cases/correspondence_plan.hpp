@@ -42,6 +42,9 @@ struct BatchFacts {
   /// Automatic mail of the last hour (cases/channel_confirmation.hpp): the planner counts
   /// the mail it plans here too, so the hourly caps also hold within one batch.
   storage::AutoMailCount auto_mail;
+  /// Letters each sender (From, lower case) caused staff alerts for in the last hour; the
+  /// planner counts the ones it plans too, so the hourly cap holds within one batch.
+  std::map<std::string, int> alerts;
   /// The raw message that opened a case, for forwarding it whole. A function because only a
   /// forward command needs it, and that is rare.
   std::function<std::string(std::int64_t case_id)> first_message_raw;
@@ -79,15 +82,16 @@ struct LetterPlan {
 
   // The mail it causes, composed once the letter has its number.
   bool acknowledge = false;
-  std::vector<std::string> client_channels;  ///< where client mail goes, primary first
-  std::vector<StaffRecipient> alerts;        ///< officer_alert / head_alert recipients
-  std::optional<storage::CaseRef> joined;    ///< a follow-up of this case
-  std::vector<storage::OutboxItem> ready;    ///< composed already (an officer's command)
-  bool command = false;                      ///< an officer's command, not a follow-up
+  std::vector<std::string> client_channels;   ///< where client mail goes, primary first
+  std::vector<StaffRecipient> alerts;         ///< officer_alert / head_alert recipients
+  std::vector<std::string> refused_channels;  ///< requested addresses refused, told the client
+  std::optional<storage::CaseRef> joined;     ///< a follow-up of this case
+  std::vector<storage::OutboxItem> ready;     ///< composed already (an officer's command)
+  bool command = false;                       ///< an officer's command, not a follow-up
   /// An accepted command's mail instead of `ready` when registration finds the case changed
   /// meanwhile or the command carried out already (storage::Registration::command_refused).
   std::vector<storage::OutboxItem> if_refused;
-  std::vector<ChannelMail> channel_mail;     ///< confirmations and change notices
+  std::vector<ChannelMail> channel_mail;  ///< confirmations and change notices
 };
 
 /// Copies the marks of `plan` onto the letter registration will record.
@@ -116,6 +120,7 @@ class LetterPlanner {
     std::string primary;         ///< where answers go: the From (confirmed by writing); lower case
     ChannelRequests requests;    ///< a Reply-To other than From is one more request
     bool authenticated = false;  ///< a trusted pass for the From's own domain
+    bool suppress_ack = false;   ///< X-Auto-Response-Suppress: no acknowledgement, alerts go
   };
 
   Letter read(const storage::Incoming& in) const;
@@ -134,6 +139,8 @@ class LetterPlanner {
   static ChannelLetter channel_letter(const Letter& letter);
   void decide_acknowledgement(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const;
   void add_staff_alerts(const Letter& letter, LetterPlan& plan) const;
+  /// Under the per-sender hourly cap of staff alerts? Counts this letter when it is.
+  bool alert_allowed(const Letter& letter, BatchFacts& facts, LetterPlan& plan) const;
 
   const Settings& settings_;  ///< outlives this object
   const Outbound& outbound_;  ///< outlives this object

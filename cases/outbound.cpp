@@ -1,7 +1,11 @@
 #include "cases/outbound.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "base/utf8.hpp"
 #include "cases/channel_confirmation.hpp"
 #include "cases/followup.hpp"
+#include "mail/address_rule.hpp"
 #include "mail/alert_token.hpp"
 #include "mail/compose.hpp"
 #include "mail/message_id.hpp"
@@ -133,6 +137,13 @@ std::vector<storage::OutboxItem> Outbound::to_client(
   nlohmann::json ctx = context(facts, extra);
   for (std::size_t i = 0; i < facts.channels.size(); ++i) {
     const std::string& address = facts.channels[i];
+    // A channel stored before the one address rule (or by hand) may be one compose refuses:
+    // it is left out, and the case's other mail still goes (issue 12, item 2).
+    if (auto problem = mail::address_problem(address)) {
+      spdlog::warn("{}: no {} to {}: the address {}", facts.regno, kind,
+                   base::utf8::truncate_valid(address, 100), *problem);
+      continue;
+    }
     std::string name = address == facts.client_address ? facts.client_name : "";
     // Each mail names its own recipient only; the client's other channels are masked, so
     // no channel learns another's address (issue 12, item 4).

@@ -23,6 +23,8 @@ struct Office {
   std::string reception_hours =
       "понедельник–четверг с 9:00 до 18:00, пятница с 9:00 до 17:00, обед с 12:00 до 12:48";
   std::string message_id_domain;  ///< default: the domain of `address`
+  /// Where alerts about mail the daemon could not handle go; "" is every unit head.
+  std::string duty_address;
 };
 
 /// A competent body cases may be forwarded to (59-FZ art. 8 p. 3).
@@ -83,6 +85,8 @@ struct Settings {
   /// Loop safety: acknowledgements to one sender in 24 hours.
   int acks_per_sender_per_day = 10;
   ChannelLimits channel_limits;
+  /// Staff alerts about one sender's new letters in an hour; over it, flagged and listed.
+  int alerts_per_sender_per_hour = 20;
   /// For the attachments of an officer's mail, read again from the raw message.
   mail::ParseLimits limits;
 };

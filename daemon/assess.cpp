@@ -66,7 +66,7 @@ storage::CaseDecision to_case_decision(const rules::Decision& d, const std::stri
   }
   nlohmann::json j = {{"fired", fired},         {"summary", d.summary}, {"notify", d.notify},
                       {"kb_links", d.kb_links}, {"tags", d.tags},       {"warnings", d.warnings}};
-  out.explanation_json = j.dump();
+  out.explanation_json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out.notify = d.notify;
   out.kb_links = d.kb_links;
   return out;
@@ -102,9 +102,17 @@ void Assessor::operator()(std::vector<storage::Incoming>& batch) const {
     appeal.received_at = seconds(in.received_at);
     appeal.profile = to_profile(p != profiles.end() ? &p->second : nullptr);
     appeal.history = to_history(h != histories.end() ? &h->second : nullptr);
-    auto decision = rules::evaluate(loaded->set, appeal, loaded->calendar, loaded->settings);
-    for (const auto& w : decision.warnings) spdlog::warn("UID {}: {}", in.uid, w);
-    in.decision = to_case_decision(decision, decision.term);
+    // One letter's failure costs only its own decision (issue 12, item 1): it is registered
+    // without one and an officer sees that; the others keep theirs.
+    try {
+      auto decision = rules::evaluate(loaded->set, appeal, loaded->calendar, loaded->settings);
+      for (const auto& w : decision.warnings) spdlog::warn("UID {}: {}", in.uid, w);
+      in.decision = to_case_decision(decision, decision.term);
+    } catch (const std::exception& e) {
+      spdlog::error("UID {}: urgency assessment failed ({}); registering it without a decision",
+                    in.uid, e.what());
+      in.decision.reset();
+    }
     // Later messages of this sender in the same batch see this one as history.
     auto& mine = histories[sender];
     mine.earlier_messages.push_back(in.received_at);

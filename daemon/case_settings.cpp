@@ -25,6 +25,7 @@ cases::Settings case_settings(const Config& config) {
   s.channel_limits.confirm_days = config.outbox.channel_confirm_days;
   s.channel_limits.auto_per_recipient_per_hour = config.outbox.auto_per_sender_per_hour;
   s.channel_limits.auto_per_hour = config.outbox.auto_per_hour;
+  s.alerts_per_sender_per_hour = config.outbox.alerts_per_sender_per_hour;
   s.limits = config.limits;
   return s;
 }

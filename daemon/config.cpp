@@ -10,7 +10,9 @@
 
 #include "daemon/config_schema.hpp"
 #include "daemon/template_loader.hpp"
+#include "mail/address_rule.hpp"
 #include "mail/alert_token.hpp"
+#include "mail/syntax.hpp"
 #include "storage/regno.hpp"
 
 namespace mailgate::daemon {
@@ -43,6 +45,12 @@ std::optional<std::string> address_problem(const std::string& a) {
   if (a.find('@') == std::string::npos || a.find_first_of(" \t<>\r\n") != std::string::npos) {
     return "must be an e-mail address like upk@lenreg.ru";
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> duty_address_problem(const std::string& a) {
+  if (a.empty()) return std::nullopt;  // every unit head
+  if (auto problem = mail::address_problem(a)) return "not an address we can write to: " + *problem;
   return std::nullopt;
 }
 
@@ -146,8 +154,13 @@ Section<OfficeConfig> office_section() {
               text("reception_address", &OfficeConfig::reception_address, keep),
               text("reception_hours", &OfficeConfig::reception_hours, keep),
               text("message_id_domain", &OfficeConfig::message_id_domain, ""),
+              text("duty_address", &OfficeConfig::duty_address, duty_address_problem, ""),
           },
-          [](TableReader& /*unused*/, OfficeConfig& o) {
+          [](TableReader& r, OfficeConfig& o) {
+            // The office's own mail comes back into intake: alerts to it would loop.
+            if (!o.duty_address.empty() && mail::iequals_ascii(o.duty_address, o.address)) {
+              r.fail_at("duty_address", "must not be the office's own address");
+            }
             // Our Message-IDs end in the office's own domain unless told otherwise.
             if (o.message_id_domain.empty() && !o.address.empty()) {
               o.message_id_domain = o.address.substr(o.address.rfind('@') + 1);
@@ -190,6 +203,8 @@ Section<OutboxConfig> outbox_section() {
           whole("min_backoff", &OutboxConfig::min_backoff, {1, kDay}, 60),
           whole("max_backoff", &OutboxConfig::max_backoff, {1, 7 * kDay}, 3600),
           whole("acks_per_sender_per_day", &OutboxConfig::acks_per_sender_per_day, {0, 10000}, 10),
+          whole("alerts_per_sender_per_hour", &OutboxConfig::alerts_per_sender_per_hour, {0, 10000},
+                20),
           whole("suppress_failed_days", &OutboxConfig::suppress_failed_days, {0, 3660}, 60),
           whole("auto_per_sender_per_hour", &OutboxConfig::auto_per_sender_per_hour, {0, 10000},
                 20),

@@ -72,6 +72,7 @@ struct OutboxConfig {
   std::chrono::seconds min_backoff{60};
   std::chrono::seconds max_backoff{3600};
   int acks_per_sender_per_day = 10;
+  int alerts_per_sender_per_hour = 20;  ///< staff alerts about one sender's new letters
   int suppress_failed_days = 60;
   int auto_per_sender_per_hour = 20;  ///< automatic mail to one address in an hour
   int auto_per_hour = 500;            ///< automatic mail to anyone in an hour

@@ -191,8 +191,11 @@ std::vector<storage::Registration> Intake::register_with_fallback(
     } catch (const storage::StoreError&) {
       throw;
     } catch (const std::exception& e) {
-      spdlog::error("urgency assessment failed ({}); registering without a decision", e.what());
-      for (auto& in : batch) in.decision.reset();
+      // Assessment and planning fail per letter (Assessor, cases::plan_each); what reaches
+      // here failed for the batch as a whole. Decisions already made are kept: resetting them
+      // once cost seven cases their urgency and deadline (issue 12, item 1).
+      spdlog::error("assessing the batch failed part-way ({}); registering it as far as it got",
+                    e.what());
     }
   }
   try {

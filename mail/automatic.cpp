@@ -115,13 +115,6 @@ std::optional<AutomaticVerdict> auto_reply(const Message& m) {
       return verdict(Automatic::auto_reply, std::string(name) + ": " + shown(*v));
     }
   }
-  if (const std::string* v = m.field("X-Auto-Response-Suppress")) {
-    for (const char* word : {"all", "oof", "autoreply"}) {
-      if (contains_word(*v, word)) {
-        return verdict(Automatic::auto_reply, "X-Auto-Response-Suppress: " + shown(*v));
-      }
-    }
-  }
   if (const std::string* v = m.field("Precedence")) {
     if (lower(main_value(*v)) == "auto_reply") {
       return verdict(Automatic::auto_reply, "Precedence: auto_reply");
@@ -178,6 +171,15 @@ AutomaticVerdict classify_automatic(const Message& message, const LoopSettings& 
   if (auto v = mailing_list(message)) return *v;
   if (auto v = no_reply(message, settings)) return *v;
   return {};
+}
+
+bool suppresses_auto_response(const Message& m) {
+  if (const std::string* v = m.field("X-Auto-Response-Suppress")) {
+    for (const char* word : {"all", "oof", "autoreply"}) {
+      if (contains_word(*v, word)) return true;
+    }
+  }
+  return false;
 }
 
 const char* to_string(Automatic kind) {

@@ -34,14 +34,18 @@ struct LoopSettings {
 ///   sender (Return-Path: <>, no From or an empty From address), a From local part
 ///   mailer-daemon or postmaster, or X-Failed-Recipients;
 /// - auto_reply: Auto-Submitted other than "no" (case-insensitive, parameters ignored),
-///   X-Autoreply, X-Autorespond, X-Auto-Response-Suppress naming All, OOF or AutoReply,
-///   Precedence: auto_reply;
+///   X-Autoreply, X-Autorespond, Precedence: auto_reply;
 /// - mailing_list: any List-* field (List-Id, List-Unsubscribe, List-Post, ...), Precedence
 ///   bulk, list or junk;
 /// - no_reply: the address an answer would go to (the first Reply-To, else From) has a local
 ///   part containing one of no_reply_patterns. A web form's "From: noreply@..." with the
 ///   citizen's Reply-To is answerable, so it is not flagged.
 AutomaticVerdict classify_automatic(const Message& message, const LoopSettings& settings);
+
+/// X-Auto-Response-Suppress names All, OOF or AutoReply: the sender asks for no automatic
+/// reply. A person's own letter may carry it (Outlook, Exchange rules), so it stops only the
+/// acknowledgement, not the case or the staff alerts (issue 12, item 11).
+bool suppresses_auto_response(const Message& message);
 
 /// "none", "auto_reply", "bounce", "mailing_list", "no_reply", "own_mail".
 const char* to_string(Automatic kind);

@@ -4,6 +4,7 @@
 #include <array>
 #include <ctime>
 
+#include "mail/address_rule.hpp"
 #include "mail/charset.hpp"
 #include "mail/header_encode.hpp"
 #include "mail/message_id.hpp"
@@ -347,16 +348,7 @@ Entity multipart(std::string_view subtype, const std::vector<Entity>& parts) {
 
 }  // namespace
 
-bool is_valid_addr_spec(std::string_view address) {
-  std::size_t at = address.find('@');
-  if (at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  std::string_view local = address.substr(0, at);
-  std::string_view domain = address.substr(at + 1);
-  if (local.size() > 64 || !is_dot_atom_text(local)) return false;
-  return is_host_name(domain) || is_domain_literal(domain);
-}
+bool is_valid_addr_spec(std::string_view address) { return deliverable_address(address); }
 
 std::string compose(const OutgoingMail& mail) {
   check_address(mail.from, "From");

@@ -64,10 +64,8 @@ class ComposeError : public std::runtime_error {
 /// Throws ComposeError.
 std::string compose(const OutgoingMail& mail);
 
-/// An addr-spec we are willing to write: ASCII "local@domain", the local part a dot-atom
-/// (RFC 5322 atext and single inner dots, at most 64 characters), the domain host names
-/// (letters, digits, inner hyphens, single dots, at most 253 characters) or an address
-/// literal "[...]". Quoted local parts and internationalised addresses are not accepted.
+/// An addr-spec we are willing to write: mail::deliverable_address (mail/address_rule.hpp),
+/// the same rule intake applies to a client's channels.
 bool is_valid_addr_spec(std::string_view address);
 
 }  // namespace mailgate::mail

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "mail/address.hpp"
+#include "mail/charset.hpp"
 #include "mail/syntax.hpp"
 
 namespace mailgate::mail {
@@ -26,11 +27,21 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-/// A header value fit for a one-line reason.
+/// A header value fit for a one-line reason: at most kMaxShown characters, always valid
+/// UTF-8. The reason goes into JSON and logs, where a character cut in half made the whole
+/// batch's plan throw (issue 12, item 1), so the cut is by characters, never by bytes.
 std::string shown(std::string_view v) {
-  v = trim(v);
-  std::string s(v.substr(0, kMaxShown));
-  if (v.size() > kMaxShown) s += "...";
+  std::string s = sanitize_utf8(trim(v));
+  std::size_t chars = 0;
+  std::size_t i = 0;
+  for (; i < s.size(); ++i) {
+    // Valid UTF-8 now: a character starts at every byte that is not 10xxxxxx.
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == kMaxShown) break;
+  }
+  if (i < s.size()) {
+    s.resize(i);
+    s += "...";
+  }
   return s;
 }
 

@@ -131,6 +131,25 @@ std::map<std::string, int> Store::acknowledgements_since(const std::vector<std::
   });
 }
 
+std::map<std::string, int> Store::alerted_cases_since(const std::vector<std::string>& senders,
+                                                      TimePoint since) {
+  return guarded("count staff alerts", [&] {
+    std::map<std::string, int> out;
+    if (senders.empty()) return out;
+    pqxx::read_transaction t(*conn_);
+    for (const auto& row : t.exec_params(
+             "SELECT lower(m.from_address), count(DISTINCT c.id) FROM outbox o"
+             " JOIN cases c ON c.id = o.case_id JOIN messages m ON m.id = c.message_id"
+             " WHERE o.kind IN ('officer_alert', 'head_alert') AND o.created_at >= to_timestamp($2)"
+             " AND lower(m.from_address) = ANY (SELECT lower(jsonb_array_elements_text($1::jsonb)))"
+             " GROUP BY 1",
+             strings(senders).dump(), epoch_seconds(since))) {
+      out[row[0].as<std::string>()] = row[1].as<int>();
+    }
+    return out;
+  });
+}
+
 std::set<std::string> Store::suppressed(const std::vector<std::string>& addresses) {
   return guarded("read suppressed addresses", [&] {
     std::set<std::string> out;

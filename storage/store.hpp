@@ -298,6 +298,10 @@ class Store {
   /// Acknowledgements queued to each address since `since` (lower-case keys).
   std::map<std::string, int> acknowledgements_since(const std::vector<std::string>& addresses,
                                                     TimePoint since);
+  /// New cases each sender (the From of the letter that opened it, lower case) caused an
+  /// officer or head alert for since `since`: the per-sender cap on staff alerts.
+  std::map<std::string, int> alerted_cases_since(const std::vector<std::string>& senders,
+                                                 TimePoint since);
   /// Addresses (lower case) under suppression now, among these.
   std::set<std::string> suppressed(const std::vector<std::string>& addresses);
   /// Mail of these kinds queued since `since`: to each recipient, and in all.

@@ -39,6 +39,7 @@ void add_alert(json& c) {
   c["officer"] = {{"name", "Ольга Петровна Смирнова"}, {"email", "o.smirnova@example.org"}};
   c["unit"] = {{"name", "Отдел консультаций"}};
   c["head"] = {{"name", "Андрей Викторович Козлов"}};
+  c["suspected_spoofing"] = false;
   c["case"]["subject"] = "Подарок от коллег";
   c["case"]["summary"] = "коллеги подарили часы на юбилей, что делать с подарком";
   c["case"]["urgency"] = "срочное";
@@ -59,6 +60,7 @@ json sample_context(const std::string& name) {
   if (!find_schema(name)) throw std::invalid_argument("unknown template \"" + name + "\"");
   json c = common();
   if (name == "acknowledgement") {
+    c["refused_channels"] = json::array({{{"address", "m..ivanova@example.org"}}});
     c["kb_links"] = json::array(
         {{{"title", "Как заполнить справку о доходах"}, {"url", "https://example.org/kb/spravka"}},
          {{"title", "Вклады и счета в справке"}, {"url", "https://example.org/kb/vklady"}}});
@@ -154,6 +156,9 @@ json sample_context(const std::string& name) {
         {{{"text",
            "строка 3: длинное предложение (29 слов, не больше 25): «Если вклад закрыли до "
            "конца года…» — разделите его на два-три коротких"}}});
+  } else if (name == "plan_failure_alert") {
+    c["failure"] = {{"reason", "[json.exception.type_error.316] invalid UTF-8 byte at index 79"}};
+    c["excerpt"] = "Прошу проверить, почему в нашей школе собирают деньги на ремонт.";
   } else if (name == "command_error") {
     c["officer"] = {{"name", "Ольга Петровна Смирнова"}};
     c["case"]["subject"] = "Копия справки коллеги";

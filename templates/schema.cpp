@@ -30,12 +30,13 @@ TemplateSchema make(std::string name, std::string description, std::vector<std::
 }
 
 std::vector<TemplateSchema> build() {
-  const std::vector<std::string> alert = {"officer.name", "officer.email", "unit.name",
-                                          "head.name",    "excerpt",       "command_help"};
+  const std::vector<std::string> alert = {"officer.name",      "officer.email", "unit.name",
+                                          "head.name",         "excerpt",       "command_help",
+                                          "suspected_spoofing"};
   const ListSchema explanation = {"explanation", {"why"}};
   return {
       make("acknowledgement", "клиенту: письмо зарегистрировано, срок ответа, что будет дальше", {},
-           {{"kb_links", {"title", "url"}}}),
+           {{"kb_links", {"title", "url"}}, {"refused_channels", {"address"}}}),
       make("forwarding_notice",
            "клиенту: письмо переслано в другой орган, который решает такие вопросы",
            {"body.name", "body.address", "body.phone", "body.email", "text"}),
@@ -72,6 +73,9 @@ std::vector<TemplateSchema> build() {
       make("command_confirmation", "сотруднику: команда выполнена, что стало с делом",
            {"officer.name", "action", "outcome"},
            {{"recipients", {"address", "channel"}}, {"warnings", {"text"}}}),
+      make("plan_failure_alert",
+           "дежурному: письмо зарегистрировано, но разобрать его не удалось, никому не ответили",
+           {"failure.reason", "excerpt"}),
       make("command_error",
            "сотруднику: команда не понята или не разрешена, клиенту ничего не отправлено",
            {"officer.name", "problem", "command_help"}, {{"findings", {"text"}}}),

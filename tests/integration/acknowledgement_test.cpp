@@ -167,7 +167,7 @@ TEST(Acknowledgement, AutomaticMailIsRegisteredButNeverAcknowledged) {
       "Precedence: bulk\r\n",
       "List-Id: <news.example.org>\r\n",
       "X-Failed-Recipients: a@example.org\r\n",
-      "X-Auto-Response-Suppress: OOF\r\n",
+      "X-Autorespond: Vacation\r\n",  // X-Auto-Response-Suppress is no sign (issue 12, item 11)
       "Return-Path: <>\r\n",
   };
   for (int i = 0; i < 100; ++i) {

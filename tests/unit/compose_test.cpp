@@ -307,28 +307,14 @@ TEST(Compose, ExtraHeaderValuesComeBackDecoded) {
 }
 
 TEST(Compose, InvalidAddressesAreRefused) {
-  for (const char* bad : {"",
-                          "plain",
-                          "a b@x.example",
-                          "a@b@c.example",
-                          "<a@b.example>",
-                          "a@b.example>",
-                          "a@b.example\r\nBcc: x@evil.example",
-                          "a@",
-                          "@b.example",
-                          ".a@b.example",
-                          "a.@b.example",
-                          "a..b@c.example",
-                          "a@-b.example",
-                          "a@b-.example",
-                          "a@b..example",
-                          "a@b.example.",
-                          "\xd0\xb8@b.example",
-                          "a@\xd0\xb8.example",
-                          "a\"b@c.example",
-                          "a(b)@c.example",
-                          "a@b.example ",
-                          "a@[1.2.3.4"}) {
+  for (const char* bad :
+       {"", "plain", "a b@x.example", "a@b@c.example", "<a@b.example>", "a@b.example>",
+        "a@b.example\r\nBcc: x@evil.example", "a@", "@b.example", ".a@b.example", "a.@b.example",
+        "a..b@c.example", "a@-b.example", "a@b-.example", "a@b..example", "a@b.example.",
+        "\xd0\xb8@b.example", "a@\xd0\xb8.example", "a\"b@c.example", "a(b)@c.example",
+        "a@b.example ", "a@[1.2.3.4",
+        // The one address rule (issue 12, item 2): no IP literals, a dot.
+        "x@[127.0.0.1]", "x@localhost"}) {
     SCOPED_TRACE(mm::sanitize_utf8(bad));
     EXPECT_FALSE(mm::is_valid_addr_spec(bad));
     mm::OutgoingMail m = basic_mail();
@@ -341,8 +327,8 @@ TEST(Compose, InvalidAddressesAreRefused) {
     m.reply_to = mm::Address{"", bad};
     EXPECT_THROW(mm::compose(m), mm::ComposeError);
   }
-  for (const char* good : {"a@b.example", "a.b+c@x-y.example", "o'brien@x.org",
-                           "x_y=z{}|~!#$%&*/?^`@mail.example", "x@[127.0.0.1]", "x@localhost"}) {
+  for (const char* good :
+       {"a@b.example", "a.b+c@x-y.example", "o'brien@x.org", "x_y=z{}|~!#$%&*/?^`@mail.example"}) {
     EXPECT_TRUE(mm::is_valid_addr_spec(good)) << good;
   }
   EXPECT_FALSE(mm::is_valid_addr_spec(std::string(65, 'a') + "@b.example"));

@@ -75,13 +75,26 @@ const TemplateSet& shipped_set() {
 const std::string kBody = "Здравствуйте!\n\nТекст письма.\n";
 
 TEST(Templates, NamesAreTheWholeSet) {
-  EXPECT_EQ(template_names(),
-            (std::vector<std::string>{
-                "acknowledgement", "forwarding_notice", "answer", "refusal",
-                "clarification_request", "extension_notice", "notice_anonymous", "notice_obscene",
-                "notice_unreadable", "officer_alert", "head_alert", "delivery_failure_alert",
-                "follow_up_alert", "forwarding_cover", "notice_repeat", "channel_confirmation",
-                "channel_notice", "command_confirmation", "command_error"}));
+  EXPECT_EQ(template_names(), (std::vector<std::string>{"acknowledgement",
+                                                        "forwarding_notice",
+                                                        "answer",
+                                                        "refusal",
+                                                        "clarification_request",
+                                                        "extension_notice",
+                                                        "notice_anonymous",
+                                                        "notice_obscene",
+                                                        "notice_unreadable",
+                                                        "officer_alert",
+                                                        "head_alert",
+                                                        "delivery_failure_alert",
+                                                        "follow_up_alert",
+                                                        "forwarding_cover",
+                                                        "notice_repeat",
+                                                        "channel_confirmation",
+                                                        "channel_notice",
+                                                        "command_confirmation",
+                                                        "plan_failure_alert",
+                                                        "command_error"}));
 }
 
 TEST(Templates, EveryShippedTemplateLoadsAndRenders) {
@@ -239,7 +252,8 @@ TEST(Templates, FileNamesAndTheSetAsAWhole) {
             "forwarding_notice, answer, refusal, clarification_request, extension_notice, "
             "notice_anonymous, notice_obscene, notice_unreadable, officer_alert, head_alert, "
             "delivery_failure_alert, follow_up_alert, forwarding_cover, notice_repeat, "
-            "channel_confirmation, channel_notice, command_confirmation, command_error)");
+            "channel_confirmation, channel_notice, command_confirmation, plan_failure_alert, "
+            "command_error)");
   EXPECT_EQ(load_error(with("answer.md", "x")),
             "answer.md:1: unknown file type: a template is NAME.txt with an optional NAME.html");
   EXPECT_EQ(load_error(without("refusal.txt")),
