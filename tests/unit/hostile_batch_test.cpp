@@ -408,9 +408,11 @@ TEST_F(HostileBatchPlan, OfficesOwnAddressIsNeverAcknowledged) {
   EXPECT_FALSE(p.acknowledge);
   EXPECT_TRUE(has_flag(p, "from_office"));
   EXPECT_TRUE(p.client_channels.empty());
+  // A Reply-To of the office's own address is not a channel: the From is acknowledged, the
+  // office never (issue 12, items 4 and 12).
   p = plan(from(2, "ivan@example.org", std::string("Reply-To: <") + kOffice + ">\n"));
-  EXPECT_FALSE(p.acknowledge);
-  EXPECT_TRUE(has_flag(p, "from_office"));
+  EXPECT_EQ(p.client_channels, std::vector<std::string>{"ivan@example.org"});
+  for (const auto& c : p.channels) EXPECT_NE(c.address, kOffice);
 }
 
 // ---- the configuration keys -------------------------------------------------------------------
