@@ -44,8 +44,7 @@ TEST(Acknowledgement, ReachesBothChannelsWithNumberDeadlineAndHeaders) {
   deliver(sb, {client_mail("ivan@example.org", "q1@example.org", "Вопрос о подарке",
                            "Можно ли принять подарок?\r\nДополнительный канал: "
                            "Second@Example.org",
-                           "Authentication-Results: " + sb.env("AUTHSERV_ID") +
-                               "; dkim=pass header.d=example.org\r\n")});
+                           mailgate::test::mta_pass(sb, "example.org"))});
   auto r = sb.mailgate({"run", "--once"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto regno = sb.sql("SELECT regno FROM cases")[0][0];

@@ -14,8 +14,7 @@ TEST(CaseCli, ShowListAndActionsWithTheSameGate) {
   Sandbox sb;
   mailgate::test::deliver_texts(
       // The client's domain vouches for the letter, so its second channel counts at once.
-      sb, {"Authentication-Results: " + sb.env("AUTHSERV_ID") +
-           "; dkim=pass header.d=example.org\r\n"
+      sb, {mailgate::test::mta_pass(sb, "example.org") +
            "From: Иван Петров <ivan@example.org>\r\nTo: work@sandbox.test\r\n"
            "Subject: Вопрос\r\nMessage-ID: <cli1@example.org>\r\n"
            "Content-Type: text/plain; charset=utf-8\r\n\r\nМожно ли принять подарок?\r\n"

@@ -54,10 +54,7 @@ std::string flags_of(const Sandbox& sb, const std::string& from) {
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // The organisation's MTA vouches for the officer: its Authentication-Results on top.
-std::string vouched(const Sandbox& sb) {
-  return "Authentication-Results: " + sb.env("AUTHSERV_ID") +
-         "; dkim=pass header.d=sandbox.test; spf=pass smtp.mailfrom=officer@sandbox.test\r\n";
-}
+std::string vouched(const Sandbox& sb) { return mailgate::test::mta_pass(sb, "sandbox.test"); }
 
 }  // namespace
 
@@ -162,7 +159,9 @@ TEST(HostileBatch, CaseWithAnUnusableStoredAddressStillTakesCommands) {
   auto open = [&](const std::string& id) {
     mailgate::test::deliver_texts(
         sb, {letter("Иван <ivan@example.org>", id, "Вопрос",
-                    "Можно ли принять подарок?\r\nДополнительный канал: second@example.org")});
+                    "Можно ли принять подарок?\r\nДополнительный канал: second@example.org",
+                    // the client's domain vouches: the second channel counts at once
+                    mailgate::test::mta_pass(sb, "example.org"))});
     run_once(sb);
   };
   open("o1@x.org");
@@ -214,10 +213,12 @@ TEST(HostileBatch, OfficesOwnAddressIsNeverAcknowledged) {
                   "Reply-To: work@sandbox.test\r\n")});
   run_once(sb);
   EXPECT_EQ(one(sb, "SELECT count(*) FROM cases"), "2");
-  for (const auto& row : sb.sql("SELECT array_to_string(flags, ',') FROM cases")) {
-    EXPECT_EQ(row[0], "from_office");
-  }
-  EXPECT_EQ(one(sb, "SELECT count(*) FROM outbox WHERE kind = 'acknowledgement'"), "0");
+  // The first is the office's own letter; the second only names the office as Reply-To, which
+  // is no channel (issue 12, item 4): its From is acknowledged, the office never.
+  auto flags = sb.sql("SELECT array_to_string(flags, ',') FROM cases ORDER BY id");
+  EXPECT_EQ(flags[0][0], "from_office");
+  EXPECT_EQ(one(sb, "SELECT count(*) FROM outbox WHERE kind = 'acknowledgement'"), "1");
+  EXPECT_EQ(sent_to(sink(sb), "ivan@example.org").size(), 1u);
   EXPECT_TRUE(sent_to(sink(sb), "work@sandbox.test").empty());
 }
 

@@ -238,8 +238,7 @@ TEST(HostileChannels, HourlyCapsOnAutomaticMail) {
 TEST(HostileChannels, TrustedAuthenticationPassAddsAChannelAtOnce) {
   Sandbox sb;
   Sent ack = open_case(sb);
-  std::string auth =
-      "Authentication-Results: " + sb.env("AUTHSERV_ID") + "; dkim=pass header.d=example.org\r\n";
+  std::string auth = mailgate::test::mta_pass(sb, "example.org");
   mailgate::test::deliver_texts(sb,
                                 {letter(kClient, "signed@example.org", "Re: " + ack.mail.subject,
                                         "Дополнительный канал: ivan.home@example.net", auth)});

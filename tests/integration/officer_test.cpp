@@ -30,10 +30,7 @@ struct Case {
 // effect at once instead of waiting for the client's confirmation (issue 12, item 3).
 Case open_case(Sandbox& sb, const std::string& id = "c1@example.org") {
   mailgate::test::deliver_texts(
-      sb, {"Authentication-Results: " + sb.env("AUTHSERV_ID") +
-           "; dkim=pass header.d=example.org\r\n"
-           "From: Иван Петров <" +
-           kClient +
+      sb, {mailgate::test::mta_pass(sb, "example.org") + "From: Иван Петров <" + kClient +
            ">\r\nTo: work@sandbox.test\r\n"
            "Subject: Вопрос о подарке\r\nMessage-ID: <" +
            id +

@@ -65,4 +65,11 @@ std::string header(const Sent& s, const std::string& name) {
   return v ? *v : "";
 }
 
+std::string mta_pass(const Sandbox& sb, const std::string& dkim_domain) {
+  return "Authentication-Results: " + sb.env("AUTHSERV_ID") +
+         "; dkim=pass header.d=" + dkim_domain + "\r\nReceived: from mail." + dkim_domain +
+         " (mail." + dkim_domain + " [192.0.2.20]) by " + sb.env("AUTHSERV_ID") +
+         " with ESMTPS id 1; Tue, 8 Dec 2026 10:00:00 +0300\r\n";
+}
+
 }  // namespace mailgate::test

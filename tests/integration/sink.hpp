@@ -27,4 +27,9 @@ void deliver_texts(Sandbox& sb, const std::vector<std::string>& messages);
 /// A header field of a sent message, or "".
 std::string header(const Sent& s, const std::string& name);
 
+/// What the office's MTA writes on top of a letter whose sender's domain passed DKIM: its
+/// Authentication-Results above the Received it added on accepting the mail (only results
+/// above that Received are trusted, issue 12). The letter's own header fields follow.
+std::string mta_pass(const Sandbox& sb, const std::string& dkim_domain);
+
 }  // namespace mailgate::test
