@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "base/terminal_text.hpp"
 #include "cases/case_words.hpp"
 
 namespace mailgate::cases {
@@ -38,11 +39,8 @@ std::string pad(const std::string& s, std::size_t width) {
   return s + std::string(w < width ? width - w : 0, ' ');
 }
 
-std::string one_line(std::string s) {
-  std::replace_if(
-      s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
-  return s;
-}
+// Text from a letter: on one line, and nothing in it may drive the terminal.
+std::string one_line(const std::string& s) { return base::visible_line(s); }
 
 }  // namespace
 
@@ -97,8 +95,8 @@ std::string case_table(const std::vector<storage::CaseSummary>& cases) {
     std::string urgency = c.urgency == "urgent" ? "срочно" : c.urgency == "normal" ? "обычно" : "—";
     std::string due = c.deadline.empty() ? "—" : c.deadline.substr(0, 16);
     std::replace(due.begin(), due.end(), 'T', ' ');
-    rows.push_back({c.regno, when, fit(one_line(from), 40), fit(one_line(subject), 50), urgency,
-                    due, std::to_string(c.attachments), flag_text(c.flags)});
+    rows.push_back({one_line(c.regno), when, fit(one_line(from), 40), fit(one_line(subject), 50),
+                    urgency, due, std::to_string(c.attachments), one_line(flag_text(c.flags))});
   }
   std::vector<std::size_t> width(head.size());
   for (std::size_t i = 0; i < head.size(); ++i) width[i] = display_width(head[i]);

@@ -13,6 +13,9 @@ namespace mailgate::daemon::cli {
 
 int check_config_command(const Config& config, const std::vector<std::string>& words) {
   if (words.size() != 1) return usage_error("check-config takes no arguments");
+  for (const auto& w : insecure_settings(config)) {
+    std::cerr << "mailgate: warning: insecure setting: " << w << "\n";
+  }
   auto problems = check_rules(config);
   // The templates, checked as the daemon checks them at start.
   try {

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <variant>
 
+#include "base/terminal_text.hpp"
 #include "cases/case_actions.hpp"
 #include "cases/case_table.hpp"
 #include "cases/case_words.hpp"
@@ -110,19 +111,22 @@ int case_show(const Config& config, const std::vector<std::string>& words) {
     return 1;
   }
   const storage::CaseRef& c = it->second;
-  std::cout << "Дело " << c.regno << "\n"
-            << "Статус: " << cases::status_word(c.status) << " (" << c.status << ")\n"
-            << "Клиент: " << (c.client_name.empty() ? "" : c.client_name + " ") << "<"
-            << c.client_address << ">\n"
-            << "Тема: " << c.subject << "\n"
+  // Everything that came from a letter is shown through base::visible_line: a subject or a
+  // name must not drive the terminal (clear it, rewrite a line, reverse the text).
+  using base::visible_line;
+  std::cout << "Дело " << visible_line(c.regno) << "\n"
+            << "Статус: " << cases::status_word(c.status) << " (" << visible_line(c.status) << ")\n"
+            << "Клиент: " << visible_line(c.client_name.empty() ? "" : c.client_name + " ") << "<"
+            << visible_line(c.client_address) << ">\n"
+            << "Тема: " << visible_line(c.subject) << "\n"
             << "Зарегистрировано: " << cases::long_date_moscow(c.registered_at) << "\n"
             << "Ответить до: " << (c.deadline ? cases::long_date_moscow(*c.deadline) : "—")
             << (c.extended_days ? " (продлено на " + std::to_string(*c.extended_days) + " дн.)"
                                 : "")
             << "\n"
-            << "Исполнитель: " << (c.officer.empty() ? "—" : c.officer) << "\n"
+            << "Исполнитель: " << (c.officer.empty() ? "—" : visible_line(c.officer)) << "\n"
             << "Каналы:";
-  for (const auto& ch : c.channels) std::cout << " " << ch;
+  for (const auto& ch : c.channels) std::cout << " " << visible_line(ch);
   std::cout << "\n\nИстория:\n";
   for (const auto& e : store.case_events(c.id, config.registration.timezone)) {
     std::string when = e.at.substr(0, 19);
@@ -136,8 +140,9 @@ int case_show(const Config& config, const std::vector<std::string>& words) {
                  (d[key].is_string() ? d[key].get<std::string>() : d[key].dump());
       }
     }
-    std::cout << "  " << when << "  " << cases::event_word(e.kind) << " [" << e.kind << "]"
-              << (facts.empty() ? "" : "  " + facts) << "\n";
+    std::cout << "  " << visible_line(when) << "  " << cases::event_word(e.kind) << " ["
+              << visible_line(e.kind) << "]" << (facts.empty() ? "" : "  " + visible_line(facts))
+              << "\n";
   }
   return 0;
 }

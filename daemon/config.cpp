@@ -54,6 +54,27 @@ std::optional<std::string> duty_address_problem(const std::string& a) {
   return std::nullopt;
 }
 
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "[::1]" || host == "localhost" ||
+         host.rfind("127.", 0) == 0;
+}
+
+// Turning TLS off or its certificate check off exposes the office's mail and password to
+// anyone on the path: allowed only when the section says insecure_ok = true.
+void imap_insecure_needs_consent(TableReader& r, Config& c) {
+  if (c.imap_insecure_ok) return;
+  if (!c.imap.verify_peer) {
+    r.fail_at("verify_peer",
+              "false turns off the server certificate check; set insecure_ok = true in [imap] "
+              "to allow it");
+  }
+  if (c.imap.security == mail::ImapSecurity::plaintext && !is_loopback(c.imap.host)) {
+    r.fail_at("security",
+              "\"plaintext\" (no TLS) to a server off this machine sends the password in the "
+              "clear; set insecure_ok = true in [imap] to allow it");
+  }
+}
+
 // --- the sections, one table each ---------------------------------------------------------------
 //
 // A line per key, in the order the keys are read: its kind (config_schema.hpp), its name, the
@@ -80,6 +101,7 @@ Section<Config> imap_section() {
               whole("port", imap(&ImapSettings::port), {1, 65535}, default_port),
               text("ca_file", imap(&ImapSettings::ca_file), ""),
               flag("verify_peer", imap(&ImapSettings::verify_peer), true),
+              flag("insecure_ok", &Config::imap_insecure_ok, false),
               required("user", imap(&ImapSettings::user)),
               secret("password", imap(&ImapSettings::password)),
               text("mailbox", &Config::mailbox, "INBOX"),
@@ -88,6 +110,7 @@ Section<Config> imap_section() {
               whole("connect_timeout", imap(&ImapSettings::connect_timeout), {1, 3600}, 15),
               whole("timeout", imap(&ImapSettings::timeout), {1, kDay}, 120),
           },
+      .finish = imap_insecure_needs_consent,
       .required = true};
 }
 
@@ -104,6 +127,7 @@ Section<IntakeConfig> intake_section() {
           {
               whole("poll_interval", &IntakeConfig::poll_interval, {1, kDay}, 30),
               whole("batch_size", &IntakeConfig::batch_size, {1, 10000}, 100),
+              whole("batch_bytes", &IntakeConfig::batch_bytes, {kMiB, 4 * kGiB}, 32 * kMiB),
               whole("max_parse_attempts", &IntakeConfig::max_parse_attempts, {1, 100}, 3),
               whole("max_backoff", &IntakeConfig::max_backoff, {1, kDay}, 600),
           }};
@@ -176,6 +200,7 @@ Section<SmtpConfig> smtp_section() {
           {
               text("host", &SmtpConfig::host, ""),
               choice("security", &SmtpConfig::security, {"smtps", "starttls", "none"}, "starttls"),
+              flag("insecure_ok", &SmtpConfig::insecure_ok, false),
               whole("port", &SmtpConfig::port, {1, 65535}, default_port),
               text("ca_file", &SmtpConfig::ca_file, ""),
               text("user", &SmtpConfig::user, ""),
@@ -184,11 +209,10 @@ Section<SmtpConfig> smtp_section() {
               whole("timeout", &SmtpConfig::timeout, {1, 3600}, 60),
           },
           [](TableReader& r, SmtpConfig& s) {
-            if (s.security == "none" && !s.host.empty() && s.host != "127.0.0.1" &&
-                s.host != "::1" && s.host != "localhost") {
+            if (s.security == "none" && !s.host.empty() && !is_loopback(s.host) && !s.insecure_ok) {
               r.fail_at("security",
                         "\"none\" (no TLS) is allowed only for a server on this machine "
-                        "(127.0.0.1)");
+                        "(127.0.0.1), or with insecure_ok = true in [smtp]");
             }
           }};
 }
@@ -393,6 +417,26 @@ std::filesystem::path config_path(const std::string& from_flag) {
     return env;
   }
   return kDefaultConfig;
+}
+
+std::vector<std::string> insecure_settings(const Config& config) {
+  std::vector<std::string> out;
+  if (!config.imap.verify_peer) {
+    out.push_back(
+        "[imap] verify_peer = false: the IMAP server's certificate is not checked "
+        "(insecure_ok = true)");
+  }
+  if (config.imap.security == mail::ImapSecurity::plaintext && !is_loopback(config.imap.host)) {
+    out.push_back("[imap] security = \"plaintext\" to " + config.imap.host +
+                  ": the mailbox password and mail cross the network unencrypted "
+                  "(insecure_ok = true)");
+  }
+  if (config.smtp.security == "none" && !config.smtp.host.empty() &&
+      !is_loopback(config.smtp.host)) {
+    out.push_back("[smtp] security = \"none\" to " + config.smtp.host +
+                  ": outgoing mail crosses the network unencrypted (insecure_ok = true)");
+  }
+  return out;
 }
 
 Config load_config(const std::filesystem::path& file) {

@@ -31,6 +31,7 @@ struct DatabaseConfig {
 struct IntakeConfig {
   std::chrono::seconds poll_interval{30};
   std::size_t batch_size = 100;
+  std::uint64_t batch_bytes = 32ULL * 1024 * 1024;  ///< raw mail one batch holds in memory
   int max_parse_attempts = 3;
   std::chrono::seconds max_backoff{600};
 };
@@ -56,6 +57,7 @@ struct SmtpConfig {
   std::string host;  ///< empty: nothing is sent (outbox rows wait)
   int port = 587;
   std::string security = "starttls";  ///< "smtps", "starttls" or "none" (loopback only)
+  bool insecure_ok = false;           ///< allows "none" to a server off this machine
   std::string ca_file;
   std::string user;
   std::string password;  ///< from password_file; never logged
@@ -91,6 +93,8 @@ struct OfficerAuthConfig {
 struct Config {
   std::filesystem::path file;
   mail::ImapSettings imap;
+  /// [imap] insecure_ok: verify_peer = false or "plaintext" off this machine are allowed.
+  bool imap_insecure_ok = false;
   std::string mailbox = "INBOX";
   std::string processed_folder = "Processed";
   std::string quarantine_folder = "Quarantine";
@@ -128,6 +132,10 @@ class ConfigError : public std::runtime_error {
 
 /// Where the config comes from: the --config value, else $MAILGATE_CONFIG, else the default.
 std::filesystem::path config_path(const std::string& from_flag);
+
+/// What the configuration allows only because insecure_ok says so, one line each; the
+/// daemon logs them as warnings at every start and check-config prints them.
+std::vector<std::string> insecure_settings(const Config& config);
 
 /// Loads and validates; throws ConfigError naming file:line and the key.
 Config load_config(const std::filesystem::path& file);

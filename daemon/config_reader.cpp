@@ -1,5 +1,8 @@
 #include "daemon/config_reader.hpp"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -104,10 +107,32 @@ std::optional<std::string> TableReader::secret(const std::string& key) {
   auto file_key = key + "_file";
   auto path = string(file_key);
   if (inline_value && path) fail_at(file_key, "give either " + key + " or " + file_key);
+#ifndef MAILGATE_ALLOW_INLINE_PASSWORD
+  // Config files get copied, mailed and committed; a password in one leaks with it.
+  if (inline_value) {
+    fail_at(key,
+            "a password written into the configuration is refused; put it in a file "
+            "readable only by the daemon and name it with " +
+                file_key);
+  }
+#endif
   if (inline_value) return inline_value;
   if (!path || path->empty()) return std::nullopt;
-  std::ifstream in(*path);
-  if (!in) fail_at(file_key, "cannot read " + *path);
+  // Relative to the configuration file, as every other path in it: not to wherever the
+  // daemon happened to be started from.
+  auto file = resolve(*path);
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) fail_at(file_key, "cannot read " + file.string());
+  // As ssh does with keys: a secret others can read is no longer a secret.
+  if ((st.st_mode & 0066U) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777U));
+    const char* what = (st.st_mode & 0044U) != 0 ? "readable" : "writable";
+    fail_at(file_key, file_key + " " + file.string() + " is " + what + " by others (mode " + mode +
+                          "); chmod 600 it");
+  }
+  std::ifstream in(file);
+  if (!in) fail_at(file_key, "cannot read " + file.string());
   std::string line;
   std::getline(in, line);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "daemon/intake_batches.hpp"
 #include "mail/digest.hpp"
 
 namespace mailgate::daemon {
@@ -66,11 +67,12 @@ PassResult Intake::run_pass() {
     move_registered(done, result);
     std::sort(fresh.begin(), fresh.end());
   }
-  for (std::size_t i = 0; i < fresh.size() && !stop_; i += settings_.batch_size) {
-    auto end = std::min(fresh.size(), i + settings_.batch_size);
-    process_batch({fresh.begin() + static_cast<std::ptrdiff_t>(i),
-                   fresh.begin() + static_cast<std::ptrdiff_t>(end)},
-                  result);
+  // Cut by count and by the sizes the server reports, so a batch of large letters is never
+  // fetched into memory at once; a letter over batch_bytes is taken alone.
+  auto sizes = fresh.empty() ? std::map<std::uint32_t, std::uint64_t>{} : imap_.sizes(fresh);
+  for (const auto& batch : cut_batches(fresh, sizes, settings_.batch_size, settings_.batch_bytes)) {
+    if (stop_) break;
+    process_batch(batch, result);
   }
   return result;
 }

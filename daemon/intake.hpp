@@ -23,6 +23,8 @@ struct IntakeSettings {
   std::string processed_folder = "Processed";
   std::string quarantine_folder = "Quarantine";
   std::size_t batch_size = 100;
+  /// Bytes of raw mail one batch may hold in memory ([intake] batch_bytes).
+  std::uint64_t batch_bytes = 32ULL * 1024 * 1024;
   int max_parse_attempts = 3;
   storage::RegistrationSettings registration;
 };

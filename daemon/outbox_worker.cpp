@@ -19,6 +19,7 @@ mail::SmtpSettings smtp_settings(const SmtpConfig& c) {
                : c.security == "starttls" ? mail::SmtpSettings::Security::starttls
                                           : mail::SmtpSettings::Security::none;
   s.ca_file = c.ca_file;
+  s.insecure_ok = c.insecure_ok;
   s.user = c.user;
   s.password = c.password;
   s.helo_name = c.helo_name;

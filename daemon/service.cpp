@@ -55,6 +55,7 @@ IntakeSettings intake_settings(const Config& config) {
   settings.processed_folder = config.processed_folder;
   settings.quarantine_folder = config.quarantine_folder;
   settings.batch_size = config.intake.batch_size;
+  settings.batch_bytes = config.intake.batch_bytes;
   settings.max_parse_attempts = config.intake.max_parse_attempts;
   settings.registration = {config.registration.pattern, config.registration.timezone};
   return settings;
@@ -241,6 +242,8 @@ void install_signal_handlers() {
 int run_service(const Config& config, bool once, const Parser& parser, RulesHolder& rules) {
   spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
                config.imap.port, config.imap.user);
+  // Said at every start, so an insecure setting never becomes a forgotten one.
+  for (const auto& w : insecure_settings(config)) spdlog::warn("insecure setting: {}", w);
   auto tmpl = load_checked_templates(config);
   if (!tmpl) return 2;
   bool sending = !config.smtp.host.empty() && !config.office.address.empty();

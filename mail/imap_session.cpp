@@ -7,10 +7,13 @@
 #include <charconv>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <string_view>
+
+#include "mail/curl_trace.hpp"
 
 namespace mailgate::mail {
 namespace {
@@ -133,6 +136,28 @@ struct ImapSession::Impl {
   char error[CURL_ERROR_SIZE] = {};
   bool curl_selected = false;     // libcurl did its own SELECT (on its first URL fetch)
   std::string read_only_mailbox;  // the mailbox we re-opened with EXAMINE, if any
+  CredentialRedactor redactor;    // MAILGATE_CURL_VERBOSE: the trace without the password
+
+  /// The write callback: the message bytes of a fetch. The first call reserves the size the
+  /// server announced for the literal ("{N}" ending the FETCH line), so a large letter is
+  /// held once rather than grown by doubling, which briefly holds it one and a half times.
+  static size_t on_body(char* data, size_t size, size_t n, void* user) {
+    auto* self = static_cast<Impl*>(user);
+    if (self->body.empty()) {
+      std::string_view h(self->headers);
+      auto open = h.rfind('{');
+      auto close = h.find('}', open == std::string_view::npos ? h.size() : open);
+      std::uint64_t announced = 0;
+      if (open != std::string_view::npos && close != std::string_view::npos &&
+          std::from_chars(h.data() + open + 1, h.data() + close, announced).ec == std::errc{} &&
+          announced <= kMaxReserve) {
+        self->body.reserve(announced);
+      }
+    }
+    self->body.append(data, size * n);
+    return size * n;
+  }
+  static constexpr std::uint64_t kMaxReserve = std::uint64_t{2} << 30;
 
   void reset_request() {
     body.clear();
@@ -185,15 +210,12 @@ ImapSession::ImapSession(ImapSettings settings) : impl_(std::make_unique<Impl>()
   // A stall, not a slow large message, is what should time out.
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(s.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_cb);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &impl_->body);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Impl::on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, impl_.get());
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append_cb);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &impl_->headers);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
-  // Read while setting up a session; nothing in mailgate calls setenv.
-  if (std::getenv("MAILGATE_CURL_VERBOSE") != nullptr) {  // NOLINT(concurrency-mt-unsafe)
-    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-  }
+  if (curl_verbose_requested()) enable_redacted_trace(c, impl_->redactor);
 }
 
 ImapSession::~ImapSession() {
@@ -321,6 +343,62 @@ std::map<std::uint32_t, std::chrono::system_clock::time_point> ImapSession::inte
   if (!missing.empty()) {
     parse_internal_dates(impl_->command("UID FETCH " + uid_set(missing) + " (UID INTERNALDATE)"),
                          out);
+  }
+  return out;
+}
+
+namespace {
+
+// The number after `key` ("UID 12", "RFC822.SIZE 3456") in one FETCH line.
+std::optional<std::uint64_t> number_after(std::string_view line, std::string_view key) {
+  for (std::size_t p = line.find(key); p != std::string_view::npos; p = line.find(key, p + 1)) {
+    // A whole item name: after "(" or " ", so "UID" does not match inside another word.
+    if (p > 0 && line[p - 1] != '(' && line[p - 1] != ' ') continue;
+    std::size_t start = p + key.size();
+    std::size_t end = start;
+    while (end < line.size() && end - start < 19 && line[end] >= '0' && line[end] <= '9') ++end;
+    if (end == start) continue;
+    std::uint64_t v = 0;
+    std::from_chars(line.data() + start, line.data() + end, v);
+    return v;
+  }
+  return std::nullopt;
+}
+
+void parse_sizes(const std::string& text, std::map<std::uint32_t, std::uint64_t>& out) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find(" FETCH ") == std::string::npos) continue;
+    auto uid = number_after(line, "UID ");
+    auto size = number_after(line, "RFC822.SIZE ");
+    if (uid && size && *uid <= std::numeric_limits<std::uint32_t>::max()) {
+      out[static_cast<std::uint32_t>(*uid)] = *size;
+    }
+  }
+}
+
+}  // namespace
+
+std::map<std::uint32_t, std::uint64_t> ImapSession::sizes(const std::vector<std::uint32_t>& uids) {
+  std::map<std::uint32_t, std::uint64_t> out;
+  if (uids.empty()) return out;
+  // In chunks: libcurl 7.88 gives up on a reply whose "header" lines pass 300 KB in all
+  // (STACK-NOTES.md), and it counted about 2 KB a line here: a FETCH for 300 UIDs failed.
+  constexpr std::size_t kChunk = 100;
+  for (std::size_t i = 0; i < uids.size(); i += kChunk) {
+    std::vector<std::uint32_t> chunk(
+        uids.begin() + static_cast<std::ptrdiff_t>(i),
+        uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), i + kChunk)));
+    parse_sizes(impl_->command("UID FETCH " + uid_set(chunk) + " (UID RFC822.SIZE)"), out);
+  }
+  // A line libcurl cut short (see search_all_uids) loses its size: ask once more for those.
+  std::vector<std::uint32_t> missing;
+  for (auto uid : uids) {
+    if (out.count(uid) == 0) missing.push_back(uid);
+  }
+  if (!missing.empty()) {
+    parse_sizes(impl_->command("UID FETCH " + uid_set(missing) + " (UID RFC822.SIZE)"), out);
   }
   return out;
 }

@@ -68,6 +68,9 @@ class ImapSession {
   /// This, not the moment we fetched it, is the date of receipt.
   std::map<std::uint32_t, std::chrono::system_clock::time_point> internal_dates(
       const std::vector<std::uint32_t>& uids);
+  /// The size in bytes of each message (RFC822.SIZE), for UIDs of the selected mailbox: what
+  /// fetching it will cost before it is fetched. A UID the server no longer has is left out.
+  std::map<std::uint32_t, std::uint64_t> sizes(const std::vector<std::uint32_t>& uids);
   /// The whole message, byte-exact as the server stores it. After the first fetch of a
   /// connection the mailbox is open read-only, so fetching does not set \Seen (intake never
   /// relies on flags either way); move() re-opens it read-write.

@@ -11,6 +11,7 @@
 
 #include "mail/charset.hpp"
 #include "mail/compose.hpp"
+#include "mail/curl_trace.hpp"
 #include "mail/syntax.hpp"
 
 namespace mailgate::mail {
@@ -101,6 +102,7 @@ struct SmtpSession::Impl {
   char error[CURL_ERROR_SIZE] = {};
   Upload upload;
   long connections = 0;
+  CredentialRedactor redactor;  // MAILGATE_CURL_VERBOSE: the trace without the password
 
   ~Impl() {
     if (curl != nullptr) curl_easy_cleanup(curl);
@@ -138,6 +140,8 @@ struct SmtpSession::Impl {
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(c, CURLOPT_READDATA, &upload);
+    redactor = CredentialRedactor{};
+    if (curl_verbose_requested()) enable_redacted_trace(c, redactor);
   }
 
   /// Text that may leave this class: valid UTF-8, one line, bounded, without the password.
@@ -169,7 +173,7 @@ SmtpSession::SmtpSession(SmtpSettings settings) : impl_(std::make_unique<Impl>()
     throw std::invalid_argument("SMTP: EHLO name \"" + sanitize_utf8(s.helo_name) +
                                 "\" is not a host name");
   }
-  if (s.security == SmtpSettings::Security::none && !is_loopback(s.host)) {
+  if (s.security == SmtpSettings::Security::none && !is_loopback(s.host) && !s.insecure_ok) {
     throw std::invalid_argument(
         "SMTP: security \"none\" (no TLS) is allowed only for "
         "127.0.0.1, ::1 or localhost, not " +

@@ -24,6 +24,9 @@ struct SmtpSettings {
   Security security = Security::smtps;
   std::string ca_file;  ///< empty: the system trust store
   bool verify_peer = true;
+  /// Lets `none` reach a server off this machine: the administrator said so explicitly
+  /// ([smtp] insecure_ok), knowing mail and password cross the network unencrypted.
+  bool insecure_ok = false;
   std::string user;       ///< empty: no AUTH
   std::string password;   ///< never logged or reported
   std::string helo_name;  ///< EHLO name (a host name); empty: the local host name

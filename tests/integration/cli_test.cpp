@@ -24,7 +24,6 @@ const char* const kGood =
     "[imap]\n"
     "host = \"127.0.0.1\"\n"
     "user = \"work\"\n"
-    "password = \"x\"\n"
     "[database]\n"
     "url = \"postgresql://127.0.0.1:1/none\"\n"
     "[[units]]\n"
@@ -41,6 +40,7 @@ TEST(Cli, CheckConfigAcceptsGoodAndShippedSample) {
   std::ifstream in(mailgate::test::source_dir() / "etc" / "mailgate.toml");
   std::string sample((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto pw = write_config("pw.txt", "secret\n");
+  fs::permissions(pw, fs::perms::owner_read | fs::perms::owner_write);
   for (const char* key : {"/etc/mailgate/imap.password", "/etc/mailgate/db.password"}) {
     auto pos = sample.find(key);
     ASSERT_NE(pos, std::string::npos);

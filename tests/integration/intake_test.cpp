@@ -219,6 +219,8 @@ TEST(Intake, WrongPasswordGivesClearErrorNotCrash) {
   // Write a copy of the config with a wrong password file.
   auto bad_pw = sb.dir() / "wrong.password";
   std::ofstream(bad_pw) << "not-the-password\n";
+  std::filesystem::permissions(
+      bad_pw, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::ifstream in(sb.config());
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto pos = text.find("imap.password");
