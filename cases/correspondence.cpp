@@ -90,8 +90,10 @@ void Correspondence::prepare(std::vector<storage::Incoming>& batch) {
   BatchFacts facts = look_up(batch);
   // Each letter is planned on its own: one whose planning throws is registered flagged
   // plan_failed and the duty address is told; the others keep their plans (issue 12, item 1).
-  plans_ = plan_each(batch, settings_,
-                     [&](const storage::Incoming& in) { return planner_.plan(in, facts); });
+  plans_ = plan_each(batch, settings_, [&](const storage::Incoming& in) {
+    if (plan_check_) plan_check_(in);
+    return planner_.plan(in, facts);
+  });
 }
 
 CaseFacts Correspondence::facts(const storage::Incoming& in, const storage::Registration& reg,

@@ -12,7 +12,9 @@
 ///    when the rules ask for it, the officer's alert about a follow-up.
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "cases/correspondence_plan.hpp"
@@ -31,6 +33,11 @@ class Correspondence {
   /// batch, and plans the mail each causes. Reads the database (a few queries per batch,
   /// all in look_up); the decisions are LetterPlanner's.
   void prepare(std::vector<storage::Incoming>& batch);
+  /// Called with each letter before it is planned; what it throws fails that letter's plan
+  /// alone. The composition root sets it only for the test build's fault injection.
+  void set_plan_check(std::function<void(const storage::Incoming&)> check) {
+    plan_check_ = std::move(check);
+  }
   /// The storage::Composer: the mail planned for this message, now that it has a number.
   /// Never throws: a mail that cannot be composed is logged and left out, the others go.
   std::vector<storage::OutboxItem> compose(const storage::Incoming& in,
@@ -53,6 +60,7 @@ class Correspondence {
   const Settings& settings_;  ///< outlives this object
   Outbound outbound_;
   LetterPlanner planner_;
+  std::function<void(const storage::Incoming&)> plan_check_;
   std::map<std::uint32_t, LetterPlan> plans_;  // by UID, for the batch being registered
 };
 

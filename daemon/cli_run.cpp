@@ -1,5 +1,6 @@
 // `mailgate run`: the daemon itself (daemon/service), with the parser it feeds the intake.
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,24 @@ Parser make_parser(const mail::ParseLimits& limits) {
   return parser;
 }
 
+// Test hook: planning fails for a letter that contains the marker (a plan that throws must
+// cost only its own letter, issue 12 item 1). Compiled out of production builds.
+PlanCheck make_plan_check() {
+  PlanCheck check;
+#ifdef MAILGATE_TEST_HOOKS
+  const char* marker =
+      std::getenv("MAILGATE_TEST_PLAN_FAIL_MARKER");  // NOLINT(concurrency-mt-unsafe)
+  if (marker != nullptr && *marker != '\0') {
+    check = [m = std::string(marker)](const storage::Incoming& in) {
+      if (in.raw.find(m) != std::string::npos) {
+        throw std::runtime_error("test hook: planning fails for this letter");
+      }
+    };
+  }
+#endif
+  return check;
+}
+
 }  // namespace
 
 int run_command(const Config& config, const std::vector<std::string>& words) {
@@ -44,7 +63,7 @@ int run_command(const Config& config, const std::vector<std::string>& words) {
   auto loaded = load_rules_or_report(config);
   if (!loaded) return 2;
   RulesHolder rules(loaded);
-  return run_service(config, once, make_parser(config.limits), rules);
+  return run_service(config, once, make_parser(config.limits), rules, make_plan_check());
 }
 
 }  // namespace mailgate::daemon::cli

@@ -115,13 +115,14 @@ enum class Turn { again, done, failed };
 class PassLoop {
  public:
   PassLoop(const Config& config, bool once, bool sending, const Parser& parser, RulesHolder& rules,
-           const templates::TemplateSet& tmpl)
+           const templates::TemplateSet& tmpl, const PlanCheck& plan_check)
       : config_(config),
         once_(once),
         sending_(sending),
         parser_(parser),
         rules_(rules),
         tmpl_(tmpl),
+        plan_check_(plan_check),
         settings_(intake_settings(config)),
         workflow_(case_settings(config)),
         backoff_({config.intake.poll_interval, config.intake.max_backoff, 0.5, 1.0}) {}
@@ -155,6 +156,7 @@ class PassLoop {
   const Parser& parser_;
   RulesHolder& rules_;
   const templates::TemplateSet& tmpl_;
+  const PlanCheck& plan_check_;  ///< empty but in the test build's fault injection
   const IntakeSettings settings_;
   const cases::Settings workflow_;
   base::Backoff backoff_;  ///< jitter: retries after a shared outage must not come in lockstep
@@ -205,6 +207,7 @@ Turn PassLoop::connect_and_pass() {
 PassResult PassLoop::run_pass(bool fresh_connection) {
   Assessor assessor(*store_, rules_, config_.mailbox, config_.rules.history_days);
   cases::Correspondence correspondence(*store_, workflow_, tmpl_);
+  if (plan_check_) correspondence.set_plan_check(plan_check_);
   auto assess = [&](std::vector<storage::Incoming>& batch) {
     assessor(batch);
     correspondence.prepare(batch);
@@ -239,7 +242,8 @@ void install_signal_handlers() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-int run_service(const Config& config, bool once, const Parser& parser, RulesHolder& rules) {
+int run_service(const Config& config, bool once, const Parser& parser, RulesHolder& rules,
+                const PlanCheck& plan_check) {
   spdlog::info("mailgate starting: mailbox {} on {}:{} as {}", config.mailbox, config.imap.host,
                config.imap.port, config.imap.user);
   // Said at every start, so an insecure setting never becomes a forgotten one.
@@ -255,7 +259,7 @@ int run_service(const Config& config, bool once, const Parser& parser, RulesHold
         "no [officer_auth] token_key_file: officers' commands by mail are carried out only "
         "with a trusted DKIM pass");
   }
-  PassLoop loop(config, once, sending, parser, rules, *tmpl);
+  PassLoop loop(config, once, sending, parser, rules, *tmpl, plan_check);
   OutboxThreads workers(config, *tmpl, sending && !once ? config.outbox.workers : 0);
   while (!g_stop) {
     reload_rules_if_asked(config, rules);

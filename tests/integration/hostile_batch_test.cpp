@@ -115,6 +115,42 @@ TEST(HostileBatch, OneLetterNeverSpoilsItsBatch) {
   EXPECT_EQ(sent_to(all, "officer@sandbox.test").size(), 1u + 11u) << "the first case and all 11";
 }
 
+// Item 1, the other half: a letter whose planning fails (forced by the test build's hook,
+// since no real letter makes the planner throw any more) is registered, flagged plan_failed
+// and alerted to the duty address (here: the unit's head); its batch-mates keep their plans.
+TEST(HostileBatch, LetterWhosePlanFailsIsRegisteredFlaggedAndTheDutyAddressAlerted) {
+  Sandbox sb;
+  std::vector<std::string> batch;
+  for (int i = 1; i <= 3; ++i) batch.push_back(bribery(i));
+  batch.push_back(letter("Пётр <petr@example.org>", "fail@x.org", "Жалоба",
+                         "Прошу проверить закупку. PLAN-FAIL-MARKER"));
+  for (int i = 4; i <= 5; ++i) batch.push_back(bribery(i));
+  mailgate::test::deliver_texts(sb, batch);
+  auto r = sb.mailgate({"run", "--once"}, {{"MAILGATE_TEST_PLAN_FAIL_MARKER", "PLAN-FAIL-MARKER"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  EXPECT_EQ(one(sb, "SELECT count(*) FROM cases"), "6");
+  EXPECT_EQ(flags_of(sb, "petr@example.org"), "plan_failed");
+  auto all = sink(sb);
+  EXPECT_TRUE(sent_to(all, "petr@example.org").empty()) << "nothing automatic on a failed plan";
+  for (int i = 1; i <= 5; ++i) {
+    std::string a = "client" + std::to_string(i) + "@example.org";
+    SCOPED_TRACE(a);
+    EXPECT_EQ(flags_of(sb, a), "");
+    EXPECT_EQ(sent_to(all, a).size(), 1u) << "acknowledgement";
+  }
+  EXPECT_EQ(one(sb, "SELECT count(*) FROM outbox WHERE kind = 'officer_alert'"), "5");
+  auto duty = sent_to(all, sb.env("HEAD_ADDRESS"));
+  std::size_t failure_alerts = 0;
+  for (const Sent& s : duty) {
+    if (s.mail.subject.find("Письмо не удалось разобрать") == std::string::npos) continue;
+    ++failure_alerts;
+    EXPECT_NE(s.mail.text.find("test hook: planning fails for this letter"), std::string::npos)
+        << s.mail.text;
+  }
+  EXPECT_EQ(failure_alerts, 1u);
+}
+
 // Item 2: "john..doe"@... and an over-long local part: registered, flagged, no client mail,
 // but the officer is alerted.
 TEST(HostileBatch, UnusableClientAddressStillAlertsTheOfficer) {
