@@ -482,7 +482,7 @@ def find_alert(env, boxes, regno):
 def officer_reply(env, alert, vouched):
     """The officer's reply to ALERT as a mail client composes it (top-posted, the signature
     above the quote, as Thunderbird does by default). VOUCHED: with the Authentication-Results
-    the organisation's MTA puts on top of mail it has checked."""
+    the organisation's MTA puts on top of mail it has checked, above its own Received."""
     officer = env["OFFICER_ADDRESS"]
     domain = officer.partition("@")[2]
     me = first_address(alert, "To")
@@ -497,6 +497,10 @@ def officer_reply(env, alert, vouched):
     if vouched:
         msg["Authentication-Results"] = (f"{env['AUTHSERV_ID']}; dkim=pass header.d={domain}; "
                                          f"spf=pass smtp.mailfrom={officer}")
+        # Below it, the Received the MTA wrote on accepting the mail: only results above that
+        # line are the MTA's own (below it the sender could have written them).
+        msg["Received"] = (f"from arm.{domain} (arm.{domain} [192.0.2.10]) by {env['AUTHSERV_ID']} "
+                           f"with ESMTPSA id 1; {email.utils.formatdate(localtime=True)}")
     msg["From"] = email.headerregistry.Address(me.display_name, addr_spec=officer)
     msg["To"] = email.headerregistry.Address(office.display_name, addr_spec=office.addr_spec)
     msg["Subject"] = "Re: " + str(alert["Subject"])
