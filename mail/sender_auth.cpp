@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <string>
+#include <variant>
 
 #include "mail/address.hpp"
 #include "mail/charset.hpp"
@@ -544,17 +546,27 @@ std::optional<std::size_t> office_entry(const Message& m, const SenderAuthSettin
   return entry;
 }
 
+// The checks both ways start with: the letter's identity fields agree with the claimed
+// address, and that address has a domain. The domain, or the verdict that refuses.
+std::variant<std::string, SenderAuthVerdict> claimed_domain(const Message& m,
+                                                            std::string_view claimed_address) {
+  if (std::optional<std::string> problem = identity_problem(m, claimed_address)) {
+    return SenderAuthVerdict{false, *problem};
+  }
+  std::string domain = domain_of(claimed_address);
+  if (domain.empty() || trim(claimed_address).find('@') == std::string_view::npos) {
+    return SenderAuthVerdict{false, "claimed address " + shown(claimed_address) + " has no domain"};
+  }
+  return domain;
+}
+
 }  // namespace
 
 SenderAuthVerdict trusted_dkim_pass(const Message& m, std::string_view claimed_address,
                                     const SenderAuthSettings& s) {
-  if (std::optional<std::string> problem = identity_problem(m, claimed_address)) {
-    return {false, *problem};
-  }
-  std::string domain = domain_of(claimed_address);
-  if (domain.empty() || trim(claimed_address).find('@') == std::string_view::npos) {
-    return {false, "claimed address " + shown(claimed_address) + " has no domain"};
-  }
+  auto claimed = claimed_domain(m, claimed_address);
+  if (auto* refused = std::get_if<SenderAuthVerdict>(&claimed)) return *refused;
+  const std::string& domain = std::get<std::string>(claimed);
   std::optional<std::size_t> entry = office_entry(m, s);
   if (!entry) return {false, "no Received by the office's MTA on top"};
   return check_authentication_results(m, domain, s, *entry, true);
@@ -562,13 +574,9 @@ SenderAuthVerdict trusted_dkim_pass(const Message& m, std::string_view claimed_a
 
 SenderAuthVerdict vouch_for_sender(const Message& m, std::string_view claimed_address,
                                    const SenderAuthSettings& s) {
-  if (std::optional<std::string> problem = identity_problem(m, claimed_address)) {
-    return {false, *problem};
-  }
-  std::string domain = domain_of(claimed_address);
-  if (domain.empty() || trim(claimed_address).find('@') == std::string_view::npos) {
-    return {false, "claimed address " + shown(claimed_address) + " has no domain"};
-  }
+  auto claimed = claimed_domain(m, claimed_address);
+  if (auto* refused = std::get_if<SenderAuthVerdict>(&claimed)) return *refused;
+  const std::string& domain = std::get<std::string>(claimed);
   std::optional<std::size_t> entry = office_entry(m, s);
   SenderAuthVerdict ar = entry ? check_authentication_results(m, domain, s, *entry, false)
                                : SenderAuthVerdict{false,
