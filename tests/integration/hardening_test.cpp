@@ -360,6 +360,13 @@ TEST(Hardening, LargeLettersAreNeverHeldInMemoryTogether) {
   std::cout << "peak RSS of run --once over " << kCount << " letters of " << kSize / 1000000
             << " MB: " << max_rss_kib / 1024 << " MiB\n";
   // All twelve at once would need 12 x 24 MB for the raw bytes alone; one at a time stays
-  // within a few copies of one letter.
+  // within a few copies of one letter. Asserted in the normal build of scripts/test only:
+  // under AddressSanitizer (its second run) freed memory sits in ASan's quarantine and
+  // allocator caches (339-399 MiB measured here, with or without the quarantine), so the
+  // figure measures ASan, not the daemon.
+#if defined(__SANITIZE_ADDRESS__)
+  (void)max_rss_kib;
+#else
   EXPECT_LT(static_cast<std::size_t>(max_rss_kib) * 1024, 6 * kSize);
+#endif
 }
