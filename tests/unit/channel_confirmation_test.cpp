@@ -166,11 +166,10 @@ TEST_F(ChannelConfirmation, WrongCodeOrForeignSenderConfirmsNothing) {
 }
 
 TEST_F(ChannelConfirmation, TrustedPassForTheClientsDomainAddsAtOnce) {
-  auto p =
-      plan(letter(1, kClient, follow_subject(), "Дополнительный канал: home@example.net\n",
-                  "Authentication-Results: mx.lenobl.example; dkim=pass header.d=example.org\n"
-                  "Received: from mail.example.org by mx.lenobl.example; "
-                  "Mon, 7 Dec 2026 10:00:00 +0300\n"));
+  auto p = plan(letter(1, kClient, follow_subject(), "Дополнительный канал: home@example.net\n",
+                       "Authentication-Results: mx.lenobl.example; dkim=pass header.d=example.org\n"
+                       "Received: from mail.example.org by mx.lenobl.example; "
+                       "Mon, 7 Dec 2026 10:00:00 +0300\n"));
   ASSERT_EQ(p.channels.size(), 1u);
   EXPECT_EQ(p.channels[0].address, "home@example.net");
   EXPECT_TRUE(p.pending_channels.empty());
